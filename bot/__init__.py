@@ -1,0 +1,1 @@
+"""Telegram front end: thin handlers over the core services."""

@@ -1,0 +1,46 @@
+"""`python -m bot`: poll Telegram when BOT_TOKEN is set, otherwise run the local sandbox."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from dotenv import dotenv_values
+
+from core.settings import Settings, SettingsError
+
+
+def load_settings() -> Settings:
+    """Read `.env` (if present) under the real environment, once."""
+    values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    values.update(os.environ)
+    return Settings.from_env(values)
+
+
+def main() -> int:
+    """Start the bot in the mode the settings ask for."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"配置错误 / configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if settings.sandbox:
+        logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+        from bot.sandbox import main as sandbox
+
+        sandbox(settings)
+        return 0
+    from bot.app import build_application
+
+    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

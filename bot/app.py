@@ -1,0 +1,74 @@
+"""Build the Application from settings; resources open in post_init and close in post_shutdown."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+
+from bot import handlers
+from bot.context import App, BotServices, Context
+from bot.update_processor import PerUserUpdateProcessor
+from bot.web import start_web
+from core.db import Database
+from core.db.migrate import upgrade
+from core.settings import Settings
+from core.texts import t
+from scheduler import build_scheduler
+
+log = logging.getLogger(__name__)
+
+
+async def _post_init(app: App) -> None:
+    services = app.bot_data
+    settings = services.settings
+    services.db = Database(settings.database_url)
+    await upgrade(services.db.engine)
+    if services.seed_demo:
+        from core.demo import seed_demo
+
+        await seed_demo(services.db, settings.timezone)
+    services.bot_username = app.bot.username
+    await app.bot.set_my_commands(
+        [BotCommand(name, t(f"commands.{name}")) for name in ("start", "help", "cancel")]
+    )
+    services.scheduler = build_scheduler(settings.timezone)
+    services.scheduler.start()
+    services.web_runner = await start_web(services)
+    log.info("ready as @%s, web on %s:%s", services.bot_username, settings.web_host, services.web_port)
+
+
+async def _post_shutdown(app: App) -> None:
+    services = app.bot_data
+    if services.scheduler is not None and services.scheduler.running:
+        services.scheduler.shutdown(wait=False)
+    if services.web_runner is not None:
+        await services.web_runner.cleanup()
+    if services._db is not None:
+        await services.db.dispose()
+        services.db = None
+
+
+def build_application(settings: Settings, *, token: str | None = None, seed_demo: bool = False) -> App:
+    """Assemble the bot for Telegram or the emulator; nothing touches network or disk before post_init."""
+    bot_token = token or settings.bot_token
+    if bot_token is None:
+        raise ValueError("build_application needs a token (the sandbox passes the emulator's)")
+    app: App = (
+        ApplicationBuilder()
+        .token(bot_token)
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_api_url)
+        .context_types(ContextTypes(context=Context, bot_data=BotServices))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .job_queue(None)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data.settings = settings
+    app.bot_data.seed_demo = seed_demo
+    app.bot_data.routes = handlers.register(app)
+    return app

@@ -1,0 +1,59 @@
+"""Typed bot_data so handlers reach services through attributes, not magic keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.routing import Routes
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from core.db import Database
+    from core.settings import Settings
+
+
+class BotServices:
+    """What every handler may use; PTB creates it empty, build_application and post_init fill it."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._db: Database | None = None
+        self.scheduler: AsyncIOScheduler | None = None
+        self.web_runner: web.AppRunner | None = None
+        self.web_port: int | None = None
+        self.bot_username: str = ""
+        self.routes: Routes = Routes()
+        self.seed_demo: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        """Return the settings the application was built with."""
+        if self._settings is None:
+            raise RuntimeError("settings used before build_application set them")
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    @property
+    def db(self) -> Database:
+        """Return the database; only valid between post_init and post_shutdown."""
+        if self._db is None:
+            raise RuntimeError("database used before post_init or after post_shutdown")
+        return self._db
+
+    @db.setter
+    def db(self, value: Database | None) -> None:
+        self._db = value
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotServices]):
+    """The context type every handler receives."""
+
+
+App = Application[Any, Context, Any, Any, BotServices, Any]

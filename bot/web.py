@@ -1,0 +1,34 @@
+"""The built-in web server (health check, certificate verification), sharing the bot's event loop."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.context import BotServices
+
+SERVICES = web.AppKey("services", BotServices)
+
+
+async def health(request: web.Request) -> web.Response:
+    """Let a load balancer or a test see the process is serving."""
+    return web.json_response({"ok": True})
+
+
+def build_web_app(services: BotServices) -> web.Application:
+    """Assemble routes; features add theirs here in one visible list."""
+    app = web.Application()
+    app[SERVICES] = services
+    app.router.add_get("/healthz", health)
+    return app
+
+
+async def start_web(services: BotServices) -> web.AppRunner:
+    """Serve on the configured host and port (0 picks a free port, used by tests)."""
+    runner = web.AppRunner(build_web_app(services), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, services.settings.web_host, services.settings.web_port)
+    await site.start()
+    server = site._server
+    sockets = getattr(server, "sockets", None) or []
+    services.web_port = sockets[0].getsockname()[1] if sockets else services.settings.web_port
+    return runner

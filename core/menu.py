@@ -1,0 +1,91 @@
+"""The main menu, greeting and the programme's standing information (考生须知, 联系我们)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from core import dialogs
+from core.db import Database
+from core.db.models import Plan
+from core.people import TelegramIdentity, ensure_user, is_staff
+
+# The portal's menu, in the order candidates know it; labels live in the catalogue under menu.item.<key>.
+MENU_ITEMS: tuple[str, ...] = (
+    "profile",
+    "notice",
+    "registration",
+    "study",
+    "results",
+    "ticket",
+    "archive",
+    "certificate",
+    "contact",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Greeting:
+    """What /start needs to say hello appropriately."""
+
+    first_name: str
+    is_staff: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDates:
+    """A published plan's dates as shown to candidates."""
+
+    plan_no: str
+    name: str
+    registration_start: date
+    registration_end: date
+    study_start: date
+    study_end: date
+    required_study_minutes: int
+    max_quiz_attempts: int
+    pass_score: int
+
+
+async def greet(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> Greeting:
+    """Record the visit and leave any unfinished flow (its saved answers stay) so the menu starts clean."""
+    async with db.uow() as uow:
+        user = await ensure_user(uow.session, who)
+        await dialogs.clear(uow.session, user.id)
+        staff = await is_staff(uow.session, who.telegram_id, staff_ids)
+        await uow.commit()
+    return Greeting(first_name=who.first_name, is_staff=staff)
+
+
+async def published_plans(db: Database) -> list[PlanDates]:
+    """List the plans candidates can see, newest registration first."""
+    async with db.uow() as uow:
+        plans = await uow.session.scalars(
+            select(Plan).where(Plan.status == "published").order_by(Plan.registration_start.desc())
+        )
+        return [
+            PlanDates(
+                plan_no=p.plan_no,
+                name=p.name,
+                registration_start=p.registration_start,
+                registration_end=p.registration_end,
+                study_start=p.study_start,
+                study_end=p.study_end,
+                required_study_minutes=p.required_study_minutes,
+                max_quiz_attempts=p.max_quiz_attempts,
+                pass_score=p.pass_score,
+            )
+            for p in plans
+        ]
+
+
+async def leave_flow(db: Database, who: TelegramIdentity) -> bool:
+    """Leave whatever flow the user is in; return whether there was one."""
+    async with db.uow() as uow:
+        user = await ensure_user(uow.session, who)
+        state = await dialogs.load(uow.session, user.id)
+        await dialogs.clear(uow.session, user.id)
+        await uow.commit()
+    return state is not None

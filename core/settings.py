@@ -1,0 +1,135 @@
+"""Settings read once at start-up from a mapping (the environment plus `.env`), frozen afterwards."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/examiner.db"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the key."""
+
+
+def _split(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in re.split(r"[,，、;；]", raw) if part.strip())
+
+
+def _int_list(key: str, raw: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in _split(raw))
+    except ValueError:
+        raise SettingsError(f"{key}: expected comma-separated Telegram user ids, got {raw!r}") from None
+
+
+def _int(key: str, raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{key}: expected a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{key}: expected a number from {low} to {high}, got {value}")
+    return value
+
+
+def _url(key: str, raw: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", raw):
+        raise SettingsError(f"{key}: expected an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _database_url(raw: str) -> str:
+    if not re.fullmatch(r"(sqlite\+aiosqlite|postgresql\+asyncpg|postgresql)://\S*", raw):
+        raise SettingsError(
+            "DATABASE_URL: expected sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db, "
+            f"got {raw.split('://')[0]!r}://…"
+        )
+    if raw.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + raw.removeprefix("postgresql://")
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable; build it with `Settings.from_env`."""
+
+    bot_token: str | None = None
+    bot_api_url: str = TELEGRAM_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    staff_ids: frozenset[int] = frozenset()
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    contact_names: tuple[str, ...] = ("高韵涵", "王洪")
+    contact_phones: tuple[str, ...] = ("0551-62636637", "0551-62636631")
+    tech_support_phone: str = "18155118665"
+    issuer_name: str = "安徽省职业技能鉴定中心"
+    public_base_url: str = "http://127.0.0.1:8080"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    log_level: str = "INFO"
+
+    @property
+    def bot_file_api_url(self) -> str:
+        """Derive the file download base from the API base, as Telegram and the emulator lay them out."""
+        head, sep, tail = self.bot_api_url.rpartition("/bot")
+        if not sep:
+            return self.bot_api_url + "/file/bot"
+        return f"{head}/file/bot{tail}"
+
+    @property
+    def sandbox(self) -> bool:
+        """Run the local emulator instead of Telegram when no token is configured."""
+        return self.bot_token is None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read and check every key, failing with one line that names the first bad key."""
+
+        def get(key: str) -> str | None:
+            value = env.get(key)
+            return value.strip() if value is not None and value.strip() else None
+
+        values: dict[str, object] = {}
+        token = get("BOT_TOKEN")
+        if token is not None:
+            if not re.fullmatch(r"\d{3,20}:[A-Za-z0-9_-]{20,100}", token):
+                raise SettingsError("BOT_TOKEN: expected the token BotFather gave, like 123456:ABC-DEF…")
+            values["bot_token"] = token
+        if (raw := get("BOT_API_URL")) is not None:
+            values["bot_api_url"] = _url("BOT_API_URL", raw)
+        if (raw := get("DATABASE_URL")) is not None:
+            values["database_url"] = _database_url(raw)
+        if (raw := get("STAFF_IDS")) is not None:
+            values["staff_ids"] = _int_list("STAFF_IDS", raw)
+        if (raw := get("TIMEZONE")) is not None:
+            try:
+                values["timezone"] = ZoneInfo(raw)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise SettingsError(f"TIMEZONE: unknown time zone {raw!r} (e.g. Asia/Shanghai)") from None
+        if (raw := get("CONTACT_NAMES")) is not None:
+            values["contact_names"] = _split(raw)
+        if (raw := get("CONTACT_PHONES")) is not None:
+            phones = _split(raw)
+            if not all(re.fullmatch(r"[0-9+\-() ]{5,20}", p) for p in phones):
+                raise SettingsError(f"CONTACT_PHONES: expected comma-separated phone numbers, got {raw!r}")
+            values["contact_phones"] = phones
+        if (raw := get("TECH_SUPPORT_PHONE")) is not None:
+            if not re.fullmatch(r"[0-9+\-() ]{5,20}", raw):
+                raise SettingsError(f"TECH_SUPPORT_PHONE: expected a phone number, got {raw!r}")
+            values["tech_support_phone"] = raw
+        if (raw := get("ISSUER_NAME")) is not None:
+            values["issuer_name"] = raw
+        if (raw := get("PUBLIC_BASE_URL")) is not None:
+            values["public_base_url"] = _url("PUBLIC_BASE_URL", raw)
+        if (raw := get("WEB_HOST")) is not None:
+            values["web_host"] = raw
+        if (raw := get("WEB_PORT")) is not None:
+            values["web_port"] = _int("WEB_PORT", raw, 0, 65535)
+        if (raw := get("LOG_LEVEL")) is not None:
+            if raw.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+                raise SettingsError(f"LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+            values["log_level"] = raw.upper()
+        return cls(**values)  # type: ignore[arg-type]
