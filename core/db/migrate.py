@@ -1,6 +1,11 @@
 """Apply Alembic migrations at start-up, and let developers autogenerate new ones.
 
-Usage: python -m core.db.migrate upgrade | revision "what changed"
+Usage:
+    python -m core.db.migrate upgrade
+    python -m core.db.migrate revision REV_ID "what changed"   # e.g. 0003_study "study and quiz"
+
+Feature migrations branch from BRANCH_POINT and upgrade applies every head, so features developed side by side
+never fight over one chain; one that needs another feature's tables names it in `depends_on`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.db.engine import create_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BRANCH_POINT = "0002_candidates_staff"
 
 
 def _config(connection: Connection) -> Config:
@@ -30,24 +36,31 @@ def _config(connection: Connection) -> Config:
 async def upgrade(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision inside one transaction."""
     async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(_config(sync), "head"))
+        await connection.run_sync(lambda sync: command.upgrade(_config(sync), "heads"))
 
 
-async def _revision(message: str) -> None:
+async def _revision(rev_id: str, message: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite+aiosqlite:///{folder}/schema.db")
         await upgrade(engine)
         async with engine.begin() as connection:
             await connection.run_sync(
-                lambda sync: command.revision(_config(sync), message=message, autogenerate=True)
+                lambda sync: command.revision(
+                    _config(sync),
+                    message=message,
+                    autogenerate=True,
+                    rev_id=rev_id,
+                    head=BRANCH_POINT,
+                    splice=True,
+                )
             )
         await engine.dispose()
 
 
 def main(argv: list[str]) -> int:
     """Run `upgrade` against DATABASE_URL or autogenerate a `revision` against a scratch database."""
-    if len(argv) >= 2 and argv[0] == "revision":
-        asyncio.run(_revision(" ".join(argv[1:])))
+    if len(argv) >= 3 and argv[0] == "revision":
+        asyncio.run(_revision(argv[1], " ".join(argv[2:])))
         return 0
     if argv == ["upgrade"]:
         import os
