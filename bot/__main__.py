@@ -20,6 +20,8 @@ def load_settings() -> Settings:
 
 def main() -> int:
     """Start the bot in the mode the settings ask for."""
+    # PTB 22 deprecates float retry_after; opt in to timedelta so 429s raise RetryAfter, not a warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -36,9 +38,9 @@ def main() -> int:
 
         sandbox(settings)
         return 0
-    from bot.app import build_application
+    from bot.app import ALLOWED_UPDATES, build_application
 
-    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    build_application(settings).run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

@@ -19,6 +19,8 @@ from scheduler import build_scheduler
 
 log = logging.getLogger(__name__)
 
+ALLOWED_UPDATES = ["message", "callback_query"]
+
 
 async def _post_init(app: App) -> None:
     services = app.bot_data
@@ -72,3 +74,26 @@ def build_application(settings: Settings, *, token: str | None = None, seed_demo
     app.bot_data.seed_demo = seed_demo
     app.bot_data.routes = handlers.register(app)
     return app
+
+
+async def start_polling(app: App, *, poll_timeout: int = 10) -> None:
+    """Start the bot by hand (sandbox, tests), running post_init just as run_polling does."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+
+
+async def stop_polling(app: App) -> None:
+    """Stop what start_polling started, in reverse, running post_shutdown as run_polling does."""
+    try:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

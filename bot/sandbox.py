@@ -7,11 +7,10 @@ import dataclasses
 import logging
 import sys
 
-from emulator.terminal import run_terminal_chat
-
-from bot.app import build_application
+from bot.app import build_application, start_polling, stop_polling
 from core.settings import Settings
 from emulator import BotApiEmulator
+from emulator.terminal import run_terminal_chat
 
 SANDBOX_TOKEN = "100000001:SANDBOX-local-emulator-token-000000"
 SANDBOX_USER_ID = 10001
@@ -38,16 +37,12 @@ async def run_sandbox(settings: Settings) -> None:
         "\n输入文字发送消息，输入数字按按钮，:photo 路径 上传照片，:file 路径 上传文件，:quit 退出。\n",
         file=sys.stderr,
     )
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=10)
-        try:
-            await run_terminal_chat(emulator, user_id=SANDBOX_USER_ID, first_name="体验用户")
-        finally:
-            await app.updater.stop()
-            await app.stop()
-    await emulator.stop()
+    await start_polling(app)
+    try:
+        await run_terminal_chat(emulator, user_id=SANDBOX_USER_ID, first_name="体验用户")
+    finally:
+        await stop_polling(app)
+        await emulator.stop()
 
 
 def main(settings: Settings) -> None:

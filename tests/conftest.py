@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 
 from core.db import Database
 from tests import dbs
+
+# PTB 22 deprecates float retry_after; the bot opts in to timedelta (bot/__main__.py), and so do the tests.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
