@@ -1,0 +1,1 @@
+"""PDF and spreadsheet renderers: pure functions from frozen dataclasses to bytes."""
