@@ -12,17 +12,14 @@ from itertools import chain, islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 SAMPLE_ROWS = 200  # column widths are estimated from the header and this many leading rows
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-_HEADER_FONT = Font(bold=True)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 cannot hold these
+_DATE_FORMATS = {datetime: "yyyy-mm-dd hh:mm:ss", date: "yyyy-mm-dd", time: "hh:mm:ss"}
 
 
 def display_width(text: str) -> float:
@@ -36,32 +33,23 @@ def safe_sheet_title(title: str) -> str:
     return cleaned[:31]
 
 
-def _cell_value(value: object) -> Any:
-    """Excel-ready value: local naive datetimes, exact numbers, text for everything else."""
-    if value is None or isinstance(value, bool | int | float | Decimal):
-        return value
-    if isinstance(value, datetime):
-        return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, date | time):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-
-
-def _cell(ws: Any, value: object) -> Any:
-    """Plain values pass as-is (fast); text openpyxl would turn into a formula is pinned as text."""
-    converted = _cell_value(value)
-    if isinstance(converted, str) and converted.startswith("="):  # e.g. "=HYPERLINK(...)" typed by a user
-        cell = WriteOnlyCell(ws, value=converted)
-        cell.data_type = "s"
-        return cell
-    return converted
-
-
-def _header_cell(ws: Any, text: str) -> Any:
-    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", text))
-    cell.data_type = "s"
-    cell.font = _HEADER_FONT
-    return cell
+def _write(ws: Any, row: int, col: int, value: object, formats: dict[type, Any]) -> None:
+    """Write one value by its type: text always as text (no formula injection), dates as local dates."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, int | float | Decimal):
+        ws.write_number(row, col, float(value))
+    elif isinstance(value, datetime):
+        local = value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value.tzinfo else value
+        ws.write_datetime(row, col, local, formats[datetime])
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, datetime(value.year, value.month, value.day), formats[date])
+    elif isinstance(value, time):
+        ws.write_datetime(row, col, value, formats[time])
+    else:
+        ws.write_string(row, col, _ILLEGAL.sub("", str(value)))
 
 
 def _text_for_width(value: object) -> str:
@@ -73,9 +61,11 @@ def _text_for_width(value: object) -> str:
 
 
 def write_table(headers: Sequence[str], rows: Iterable[Sequence[object]], sheet_title: str) -> bytes:
-    """One-sheet .xlsx with a bold, frozen header row; streams rows so 10,000+ stay fast and small."""
-    workbook = Workbook(write_only=True)
-    ws: Any = workbook.create_sheet(safe_sheet_title(sheet_title))
+    """One-sheet .xlsx with a bold, frozen header row; XlsxWriter streams rows, so 10,000+ stay fast."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
+    ws: Any = workbook.add_worksheet(safe_sheet_title(sheet_title))
+    formats: dict[type, Any] = {k: workbook.add_format({"num_format": f}) for k, f in _DATE_FORMATS.items()}
     iterator = iter(rows)
     sample = list(islice(iterator, SAMPLE_ROWS))
     for index, header in enumerate(headers):
@@ -85,11 +75,13 @@ def write_table(headers: Sequence[str], rows: Iterable[Sequence[object]], sheet_
                 *(display_width(_text_for_width(r[index])) for r in sample if index < len(r)),
             ]
         )
-        ws.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, max(MIN_WIDTH, widest + 2))
-    ws.freeze_panes = "A2"
-    ws.append([_header_cell(ws, h) for h in headers])
-    for row in chain(sample, iterator):
-        ws.append([_cell(ws, v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
+        ws.set_column(index, index, min(MAX_WIDTH, max(MIN_WIDTH, widest + 2)))
+    ws.freeze_panes(1, 0)
+    bold = workbook.add_format({"bold": True})
+    for col, header in enumerate(headers):
+        ws.write_string(0, col, _ILLEGAL.sub("", header), bold)
+    for row_no, row in enumerate(chain(sample, iterator), start=1):
+        for col, value in enumerate(row):
+            _write(ws, row_no, col, value, formats)
+    workbook.close()
     return out.getvalue()
