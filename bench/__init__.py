@@ -1,1 +1,1 @@
-"""Benchmarks: each module's run() returns rows {name, value, unit, target, ratio}; `python -m bench` tabulates."""
+"""Benchmarks: every module's run() returns rows {name, value, unit, target, ratio}."""

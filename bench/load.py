@@ -11,9 +11,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
-from emulator import BotApiEmulator, EmulatedUser
-
 from bench.botproc import TOKEN
+from emulator import BotApiEmulator, EmulatedUser
 
 
 @dataclass
@@ -46,7 +45,9 @@ class Step:
     def __init__(self, result: LoadResult) -> None:
         self.result = result
 
-    async def __call__(self, user: EmulatedUser, action: Awaitable[object], *, expect: str = "message") -> None:
+    async def __call__(
+        self, user: EmulatedUser, action: Awaitable[object], *, expect: str = "message"
+    ) -> None:
         began = time.perf_counter()
         await action
         try:

@@ -9,6 +9,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot import handlers
 from bot.context import App, BotServices, Context
+from bot.delivery import start_delivery
 from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
 from core.db import Database
@@ -16,6 +17,7 @@ from core.db.migrate import upgrade
 from core.settings import Settings
 from core.texts import t
 from scheduler import build_scheduler
+from scheduler.jobs import reschedule
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,20 @@ async def _post_init(app: App) -> None:
     )
     services.scheduler = build_scheduler(settings.timezone)
     services.scheduler.start()
+    for feature in handlers.FEATURES:  # features re-arm their scheduled jobs, e.g. quiz time limits
+        if hasattr(feature, "on_startup"):
+            await feature.on_startup(app)
     services.web_runner = await start_web(services)
+    services.delivery = await start_delivery(services.db, app.bot.token, settings.bot_api_url)
+    await reschedule(services)
     log.info("ready as @%s, web on %s:%s", services.bot_username, settings.web_host, services.web_port)
 
 
 async def _post_shutdown(app: App) -> None:
     services = app.bot_data
+    if services.delivery is not None:
+        await services.delivery.stop()
+        services.delivery = None
     if services.scheduler is not None and services.scheduler.running:
         services.scheduler.shutdown(wait=False)
     if services.web_runner is not None:

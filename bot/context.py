@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.routing import Routes
+from core.db.models.base import utcnow
 
 if TYPE_CHECKING:
     from aiohttp import web
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+    from bot.delivery import Delivery
     from core.db import Database
     from core.settings import Settings
 
@@ -28,6 +32,9 @@ class BotServices:
         self.bot_username: str = ""
         self.routes: Routes = Routes()
         self.seed_demo: bool = False
+        self.delivery: Delivery | None = None
+        # the server clock every time rule reads; tests replace it to move time forward
+        self.clock: Callable[[], datetime] = utcnow
 
     @property
     def settings(self) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot import web_verify
 from bot.context import BotServices
 
 SERVICES = web.AppKey("services", BotServices)
@@ -19,6 +20,7 @@ def build_web_app(services: BotServices) -> web.Application:
     app = web.Application()
     app[SERVICES] = services
     app.router.add_get("/healthz", health)
+    app.add_routes(web_verify.routes(SERVICES))
     return app
 
 

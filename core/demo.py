@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.db.models import Batch, Institution, Plan
+from core.study_content import seed_sample_content
 
 DEMO_PLAN_NO = "2026120000000019"
 
@@ -83,5 +84,6 @@ async def seed_demo(db: Database, tz: ZoneInfo) -> bool:
             session.add(row)
             await session.flush()
             parents[name] = row
+        await seed_sample_content(session, plan.id)
         await uow.commit()
     return True

@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from bot.context import App
-from bot.handlers import errors, info, router, start
+from bot.handlers import (
+    archive,
+    batches,
+    broadcast,
+    certificates,
+    errors,
+    exam,
+    info,
+    liaison,
+    mailing,
+    notices,
+    profile,
+    quiz,
+    registration,
+    results,
+    router,
+    staff,
+    start,
+    study,
+    tickets,
+)
 from bot.routing import Routes
 
-# Feature modules, each exposing handlers() and ROUTES. Add new features here.
-FEATURES = (start, info)
-
+# Feature modules, each exposing handlers() and ROUTES, in the order their handlers are tried.
+FEATURES: tuple[ModuleType, ...] = (
+    start,  # /start, /help, /cancel
+    info,  # 考生须知, 联系我们
+    profile,  # 个人信息 and 上传照片
+    registration,  # 我的报名: plans, certificates, proofs, submission
+    study,  # 培训学习
+    quiz,  # the online quiz, one question per message
+    results,  # 成绩查询
+    batches,  # offline training batches (staff)
+    tickets,  # 打印准考证, check-in
+    exam,  # qualification exam results
+    certificates,  # 证书查看, /verify, revocation
+    mailing,  # 邮寄服务
+    archive,  # 考试档案
+    staff,  # staff desk: review, registries, invitations, rosters, audit
+    liaison,  # liaison deep links and rosters
+    broadcast,  # staff broadcasts through the outbox
+    notices,  # read receipts, mute
+)
 
 def register(app: App) -> Routes:
     """Register handlers in the order that decides who sees an update first, and collect routes."""

@@ -2,29 +2,48 @@
 
 from core.db.models.base import Base, utcnow
 from core.db.models.candidates import Certificate, Photo, Profile, Proof, Registration
+from core.db.models.certs import Examiner, IssuedCertificate, MailRequest
 from core.db.models.dialogs import Dialog, ProcessedUpdate
 from core.db.models.institutions import Institution
+from core.db.models.notices import Notice, NoticePreference, OutboxMessage
+from core.db.models.offline import BatchAssignment, ExamResult
 from core.db.models.people import StaffMember, User
 from core.db.models.plans import Batch, Plan
+from core.db.models.quiz import AttemptItem, BankQuestion, BlueprintEntry, QuizAttempt
 from core.db.models.staff import AuditEntry, Invitation, KnownCertificate, Liaison
+from core.db.models.study import CourseModule, StudySession
 
 __all__ = [
+    "AttemptItem",
     "AuditEntry",
+    "BankQuestion",
     "Base",
     "Batch",
+    "BatchAssignment",
+    "BlueprintEntry",
     "Certificate",
+    "CourseModule",
     "Dialog",
+    "ExamResult",
+    "Examiner",
     "Institution",
     "Invitation",
+    "IssuedCertificate",
     "KnownCertificate",
     "Liaison",
+    "MailRequest",
+    "Notice",
+    "NoticePreference",
+    "OutboxMessage",
     "Photo",
     "Plan",
     "ProcessedUpdate",
     "Profile",
     "Proof",
+    "QuizAttempt",
     "Registration",
     "StaffMember",
+    "StudySession",
     "User",
     "utcnow",
 ]

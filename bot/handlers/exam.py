@@ -1,0 +1,111 @@
+"""Staff record qualification exam results (one by one or from Excel); candidates are told their result."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.context import Context
+from bot.handlers.staff_common import notify
+from bot.handlers.start import identity
+from bot.replies import reply_error
+from bot.routing import Routes
+from core import exam
+from core.certificates import Issuer
+from core.dialogs import DialogState
+from core.errors import DomainError
+from core.exam import ExamReport
+from core.texts import t
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def _issuer(context: Context) -> Issuer:
+    settings = context.bot_data.settings
+    return Issuer(settings.issuer_name, settings.public_base_url)
+
+
+async def _announce(update: Update, context: Context, report: ExamReport) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        t("offline.exam.recorded", count=len(report.recorded), passed=report.passed)
+    )
+    for notice in report.recorded:
+        if notice.passed:
+            text = t(
+                "offline.exam.notice_pass", name=notice.name, score=notice.score, number=notice.certificate_no
+            )
+        else:
+            text = t("offline.exam.notice_fail", name=notice.name, score=notice.score)
+        await notify(context, notice.telegram_id, text)
+
+
+async def record(update: Update, context: Context) -> None:
+    """/result 准考证号或证件号码 成绩 合格|不合格 [考评等级]"""
+    services = context.bot_data
+    today = datetime.now(services.settings.timezone).date()
+    try:
+        report = await exam.record_result(
+            services.db,
+            identity(update),
+            services.settings.staff_ids,
+            list(context.args or []),
+            today,
+            _issuer(context),
+        )
+    except DomainError as error:
+        await reply_error(update, error)
+        return
+    await _announce(update, context, report)
+
+
+async def start_import(update: Update, context: Context) -> None:
+    """/results_import: ask for the results sheet."""
+    services = context.bot_data
+    assert update.effective_message is not None
+    try:
+        await exam.open_import(services.db, identity(update), services.settings.staff_ids)
+    except DomainError as error:
+        await reply_error(update, error)
+        return
+    await update.effective_message.reply_text(t("offline.exam.import_prompt"))
+
+
+async def on_file(update: Update, context: Context, state: DialogState) -> None:
+    """The results sheet arrives: import it all or nothing."""
+    services = context.bot_data
+    message = update.effective_message
+    assert message is not None
+    document = message.document
+    if document is None:
+        await message.reply_text(t("offline.exam.expect_file"))
+        return
+    if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
+        await message.reply_text(t("spreadsheets.too_large", filename=document.file_name or ""))
+        return
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    today = datetime.now(services.settings.timezone).date()
+    try:
+        report = await exam.import_results(
+            services.db,
+            identity(update),
+            services.settings.staff_ids,
+            data,
+            document.file_name or "成绩.xlsx",
+            today,
+            _issuer(context),
+        )
+    except DomainError as error:
+        await reply_error(update, error)
+        return
+    await _announce(update, context, report)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Staff commands; the sheet itself reaches the import flow."""
+    return [CommandHandler("result", record), CommandHandler("results_import", start_import)]
+
+
+ROUTES = Routes(flows={exam.IMPORT_FLOW: on_file})

@@ -1,0 +1,101 @@
+"""邮寄服务: the postal form for a printed certificate, and staff marking requests sent."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.context import Context
+from bot.handlers.batches import reply_lines
+from bot.handlers.staff_common import notify
+from bot.handlers.start import identity
+from bot.replies import reply_error
+from bot.routing import Routes
+from core import mailing
+from core.dialogs import DialogState
+from core.errors import DomainError
+from core.texts import t
+
+
+async def on_answer(update: Update, context: Context, state: DialogState) -> None:
+    """One field of the postal form; a bad value is explained and asked again."""
+    message = update.effective_message
+    assert message is not None
+    if message.text is None:
+        await message.reply_text(t(f"certs.mail.ask_{state.step}"))
+        return
+    try:
+        step = await mailing.answer(context.bot_data.db, identity(update), message.text)
+    except DomainError as error:
+        await reply_error(update, error)
+        return
+    if step.next_field is not None:
+        await message.reply_text(t(f"certs.mail.ask_{step.next_field}"))
+        return
+    request = step.request
+    assert request is not None
+    await message.reply_text(
+        t(
+            "certs.mail.requested",
+            id=request.id,
+            recipient=request.recipient,
+            mobile=request.mobile,
+            address=request.address,
+            postcode=request.postcode,
+        )
+    )
+
+
+async def pending(update: Update, context: Context) -> None:
+    """/mail_pending: requests still to post."""
+    services = context.bot_data
+    assert update.effective_message is not None
+    try:
+        views = await mailing.pending(services.db, identity(update), services.settings.staff_ids)
+    except DomainError as error:
+        await reply_error(update, error)
+        return
+    if not views:
+        await update.effective_message.reply_text(t("certs.mail.pending_none"))
+        return
+    lines = [t("certs.mail.pending_header", count=len(views))]
+    lines += [
+        t(
+            "certs.mail.pending_line",
+            id=v.id,
+            number=v.certificate_no,
+            recipient=v.recipient,
+            mobile=v.mobile,
+            address=v.address,
+            postcode=v.postcode,
+        )
+        for v in views
+    ]
+    await reply_lines(update, lines)
+
+
+async def sent(update: Update, context: Context) -> None:
+    """/mail_sent 申请编号 快递单号: record the posting and tell the holder."""
+    services = context.bot_data
+    assert update.effective_message is not None
+    try:
+        view = await mailing.mark_sent(
+            services.db, identity(update), services.settings.staff_ids, list(context.args or [])
+        )
+    except DomainError as error:
+        await reply_error(update, error)
+        return
+    await update.effective_message.reply_text(t("certs.mail.sent", id=view.id, tracking=view.tracking_no))
+    await notify(
+        context,
+        view.holder_telegram_id,
+        t("certs.mail.notice_sent", number=view.certificate_no, tracking=view.tracking_no),
+    )
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Staff commands; the form is reached from 证书查看."""
+    return [CommandHandler("mail_pending", pending), CommandHandler("mail_sent", sent)]
+
+
+ROUTES = Routes(flows={mailing.MAIL_FLOW: on_answer})

@@ -1,0 +1,237 @@
+"""线上考核: start an attempt, answer by buttons, hand in, and submit automatically at the time limit."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler
+
+from bot.context import BotServices, Context
+from bot.handlers.quiz_views import render, result_text
+from bot.replies import reply_error
+from bot.routing import Routes
+from core import quiz
+from core.dialogs import DialogState
+from core.errors import Conflict, DomainError
+from core.people import mark_blocked
+from core.quiz_screens import Press, QuestionScreen, ResultScreen
+from core.quiz_store import QUIZ_FLOW
+from core.texts import t
+
+log = logging.getLogger(__name__)
+
+AnyApp = Application[Any, Any, Any, Any, BotServices, Any]
+SWEEP_JOB = "quiz-deadline-sweep"
+_PRESS = re.compile(r"qz:(\d{1,12}):(\d{1,9}):(\d{1,4}):([a-z])(\d{0,2})")
+
+
+def _job_id(attempt_id: int) -> str:
+    return f"quiz-deadline:{attempt_id}"
+
+
+def schedule_deadline(app: AnyApp, attempt_id: int, deadline: datetime) -> None:
+    """Hand the attempt in at its deadline by the server clock, even if the candidate has gone."""
+    services = app.bot_data
+    if services.scheduler is None:
+        return
+    run_at = datetime.now(UTC) + max(deadline - services.clock(), timedelta(0))
+    services.scheduler.add_job(
+        _deadline_reached,
+        "date",
+        run_date=run_at,
+        args=[app, attempt_id],
+        id=_job_id(attempt_id),
+        replace_existing=True,
+        misfire_grace_time=None,
+    )
+
+
+async def _deadline_reached(app: AnyApp, attempt_id: int) -> None:
+    """Submit an attempt whose time is up and tell the candidate the result."""
+    services = app.bot_data
+    done = await quiz.auto_submit(services.db, attempt_id, now=services.clock())
+    if done is None:
+        still_open = dict(await quiz.due_attempts(services.db))
+        if attempt_id in still_open:  # woke before the server clock reached the deadline
+            schedule_deadline(app, attempt_id, still_open[attempt_id])
+        return
+    log.info("attempt %s submitted at its time limit for user %s", attempt_id, done.telegram_id)
+    try:
+        if done.message_id is not None:
+            try:
+                await app.bot.edit_message_reply_markup(done.telegram_id, done.message_id, reply_markup=None)
+            except BadRequest:
+                pass
+        await app.bot.send_message(done.telegram_id, result_text(done.result))
+    except Forbidden:
+        await mark_blocked(services.db, done.telegram_id)
+    except TelegramError:
+        log.warning("could not tell user %s that attempt %s was submitted", done.telegram_id, attempt_id)
+
+
+async def _sweep(app: AnyApp) -> None:
+    """Safety net: hand in any attempt past its deadline whose own job did not run."""
+    now = app.bot_data.clock()
+    for attempt_id, deadline in await quiz.due_attempts(app.bot_data.db):
+        if deadline <= now:
+            await _deadline_reached(app, attempt_id)
+
+
+async def on_startup(app: AnyApp) -> None:
+    """Re-schedule every open attempt after a restart; overdue ones are handed in at once."""
+    for attempt_id, deadline in await quiz.due_attempts(app.bot_data.db):
+        schedule_deadline(app, attempt_id, deadline)
+    scheduler = app.bot_data.scheduler
+    if scheduler is not None:
+        scheduler.add_job(
+            _sweep, "interval", minutes=5, args=[app], id=SWEEP_JOB, replace_existing=True, coalesce=True
+        )
+
+
+async def _send_question(update: Update, context: Context, screen: QuestionScreen | ResultScreen) -> None:
+    """Send a screen as a new message and make its buttons the live ones."""
+    tz = context.bot_data.settings.timezone
+    text, keyboard = render(screen, tz)
+    assert update.effective_chat is not None
+    sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+    if isinstance(screen, QuestionScreen):
+        await quiz.remember_message(context.bot_data.db, screen.attempt_id, screen.revision, sent.message_id)
+        schedule_deadline(context.application, screen.attempt_id, screen.deadline)
+
+
+async def ask_to_start(update: Update, context: Context) -> None:
+    """Explain the rules of an attempt and ask for confirmation, since starting uses it up."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    services = context.bot_data
+    state = await quiz.status(
+        services.db, query.from_user.id, now=services.clock(), tz=services.settings.timezone
+    )
+    if state.open_attempt:
+        await reply_error(update, Conflict("quiz.already_open"))
+        return
+    if state.refusal is not None:
+        await reply_error(update, DomainError(state.refusal))
+        return
+    await query.answer()
+    text = t(
+        "quiz.confirm_start",
+        no=state.attempts_used + 1,
+        max=state.max_attempts,
+        limit=state.time_limit_minutes,
+        score=state.pass_score,
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("quiz.button_confirm_start"), callback_data="qs:go"),
+                InlineKeyboardButton(t("quiz.button_not_now"), callback_data="qs:no"),
+            ]
+        ]
+    )
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+
+
+async def start_attempt(update: Update, context: Context) -> None:
+    """Start the attempt and send its first question."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    services = context.bot_data
+    screen = await quiz.start(
+        services.db, query.from_user.id, now=services.clock(), tz=services.settings.timezone
+    )
+    log.info(
+        "user %s started quiz attempt %s (no. %s)", query.from_user.id, screen.attempt_id, screen.attempt_no
+    )
+    await query.answer()
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest:
+        pass
+    await _send_question(update, context, screen)
+
+
+async def not_now(update: Update, context: Context) -> None:
+    """Leave the confirmation without starting."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_text(t("quiz.not_now"))
+
+
+async def resume_attempt(update: Update, context: Context) -> None:
+    """Show the open attempt's current question again in a new message."""
+    assert update.effective_user is not None
+    services = context.bot_data
+    screen = await quiz.resume(
+        services.db, update.effective_user.id, now=services.clock(), tz=services.settings.timezone
+    )
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await _send_question(update, context, screen)
+
+
+async def on_press(update: Update, context: Context) -> None:
+    """Apply a question button to the caller's own attempt and redraw the message in place."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None and query.data is not None
+    match = _PRESS.fullmatch(query.data)
+    if match is None:
+        await query.answer(t("quiz.stale_button"), show_alert=True)
+        return
+    message_id = query.message.message_id if query.message is not None else None
+    pressed = Press(
+        attempt_id=int(match[1]),
+        revision=int(match[2]),
+        index=int(match[3]),
+        verb=match[4],
+        option=int(match[5]) if match[5] else None,
+        message_id=message_id,
+    )
+    services = context.bot_data
+    try:
+        screen = await quiz.press(
+            services.db, query.from_user.id, pressed, now=services.clock(), tz=services.settings.timezone
+        )
+    except Conflict as refused:
+        await query.answer(t(refused.key, **refused.params))
+        return
+    except DomainError as refused:
+        await reply_error(update, refused)
+        return
+    if isinstance(screen, ResultScreen):
+        log.info(
+            "user %s handed in attempt %s: %s points", query.from_user.id, pressed.attempt_id, screen.score
+        )
+    text, keyboard = render(screen, services.settings.timezone)
+    await query.edit_message_text(text, reply_markup=keyboard)
+    if isinstance(screen, ResultScreen) and screen.refused_late:
+        await query.answer(t("quiz.time_up"), show_alert=True)
+    else:
+        await query.answer()
+
+
+async def on_text_during_quiz(update: Update, context: Context, state: DialogState) -> None:
+    """Typing during the quiz changes nothing; point back to the buttons."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(t("quiz.use_buttons"))
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """The quiz's buttons: qs: to start or resume, qz: on a question."""
+    return [
+        CallbackQueryHandler(ask_to_start, pattern=r"^qs:ask$"),
+        CallbackQueryHandler(start_attempt, pattern=r"^qs:go$"),
+        CallbackQueryHandler(not_now, pattern=r"^qs:no$"),
+        CallbackQueryHandler(resume_attempt, pattern=r"^qs:resume$"),
+        CallbackQueryHandler(on_press, pattern=r"^qz:"),
+    ]
+
+
+ROUTES = Routes(flows={QUIZ_FLOW: on_text_during_quiz})

@@ -1,0 +1,323 @@
+"""我的报名: plans and their details, registering, certificates and proofs, the pledge, submission."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import Context
+from bot.handlers import profile as profile_screens
+from bot.handlers.start import identity
+from bot.replies import error_text
+from bot.routing import Routes
+from core import registration, registration_certs
+from core.dialogs import DialogState
+from core.errors import DomainError, InvalidInput
+from core.photos import MAX_PROOF_BYTES, check_declared_size
+from core.profile import LABELS
+from core.registration import PlanView, RegistrationView
+from core.registration_certs import CertPrompt
+from core.texts import t
+
+PREFIX = "reg:"
+_BUTTON = re.compile(
+    r"reg:(?:(plan|view|cert|proof|del|pledge|pok|submit):(\d{1,12})|(occ):(\d{1,12}):(\d{1,2})"
+    r"|c:(kind|field|level):(\d{1,2})|(pdone))"
+)
+STALE = "common.stale_button"
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=PREFIX + data)
+
+
+def _date(value: object) -> str:
+    return t("common.date", d=value)
+
+
+def _view_text(view: RegistrationView) -> str:
+    lines = [
+        t(
+            "registration.view",
+            plan_no=view.plan_no,
+            plan_name=view.plan_name,
+            occupation=view.occupation,
+            status=view.status_label,
+        )
+    ]
+    if view.reject_reason:
+        lines.append(t("registration.reason", reason=view.reject_reason))
+    step = t("registration.next_line", next=t(view.next_step))
+    if view.deadline is not None:
+        step += t("registration.deadline", date=_date(view.deadline))
+    lines.append(step)
+    if view.certificates:
+        lines.append(t("registration.certificates_header"))
+        for n, c in enumerate(view.certificates, 1):
+            support = (
+                t("registration.verified")
+                if c.verified
+                else t("registration.proofs", count=c.proofs)
+                if c.proofs
+                else t("registration.no_proof")
+            )
+            lines.append(
+                t(
+                    "registration.certificate_line",
+                    n=n,
+                    kind=t(f"registration.kind.{c.kind}"),
+                    field=c.field,
+                    level=c.level,
+                    number=c.number,
+                    issuer=c.issuer,
+                    issued=_date(c.issued_on),
+                    support=support,
+                )
+            )
+    else:
+        lines.append(t("registration.no_certificates"))
+    lines.append(t("registration.pledge_yes" if view.pledge_confirmed else "registration.pledge_no"))
+    if view.editable and view.unmet:
+        lines.append(t("registration.unmet_header"))
+        lines.extend(f"{i}. {t(u.key, **u.params)}" for i, u in enumerate(view.unmet, 1))
+    elif view.editable:
+        lines.append(t("registration.ready"))
+    return "\n".join(lines)
+
+
+def _view_markup(view: RegistrationView) -> InlineKeyboardMarkup:
+    if not view.editable:
+        return InlineKeyboardMarkup([[_button(t("registration.button.refresh"), f"view:{view.id}")]])
+    rows = [[_button(t("registration.button.add_certificate"), f"cert:{view.id}")]]
+    for n, c in enumerate(view.certificates, 1):
+        row = [] if c.verified else [_button(t("registration.button.proof", n=n), f"proof:{c.id}")]
+        row.append(_button(t("registration.button.delete", n=n), f"del:{c.id}"))
+        rows.append(row)
+    if not view.pledge_confirmed:
+        rows.append([_button(t("registration.button.pledge"), f"pledge:{view.id}")])
+    rows.append([_button(t("registration.button.submit"), f"submit:{view.id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def _send(
+    update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def _send_view(update: Update, context: Context, view: RegistrationView) -> None:
+    await _send(update, context, _view_text(view), _view_markup(view))
+
+
+def _plan_text(plan: PlanView) -> str:
+    text = t(
+        "registration.plan_detail",
+        plan_no=plan.plan_no,
+        name=plan.name,
+        reg_start=_date(plan.registration_start),
+        reg_end=_date(plan.registration_end),
+        study_start=_date(plan.study_start),
+        study_end=_date(plan.study_end),
+        occupations="、".join(plan.occupations),
+    )
+    if plan.batches:
+        lines = [t("registration.batches_header")]
+        for b in plan.batches:
+            lines.append(
+                t(
+                    "registration.batch_line",
+                    name=b.name,
+                    code=b.code,
+                    day=_date(b.day) if b.day else t("registration.batch_tbd"),
+                    time=b.start_time or "",
+                    place=b.place or t("registration.batch_tbd"),
+                    capacity=b.capacity if b.capacity is not None else t("registration.batch_tbd"),
+                )
+            )
+        text += "\n" + "\n".join(lines)
+    else:
+        text += "\n" + t("registration.no_batches")
+    return text + "\n\n" + t(f"registration.plan_state_{plan.window_state}")
+
+
+async def show_home(update: Update, context: Context) -> None:
+    """我的报名: current registrations with status and next step, then the published plans."""
+    services = context.bot_data
+    settings = services.settings
+    home = await registration.home(
+        services.db, identity(update), services.clock(), settings.timezone, settings.tech_support_phone
+    )
+    if home.profile_missing:
+        fields = "、".join(LABELS[f] for f in home.profile_missing)
+        await _send(update, context, t("registration.profile_first", fields=fields))
+        await profile_screens.show_profile(update, context)
+        return
+    for view in home.registrations:
+        await _send_view(update, context, view)
+    if not home.plans:
+        await _send(update, context, t("registration.no_plans"))
+        return
+    rows = [
+        [_button(t("registration.plan_button", plan_no=p.plan_no, name=p.name), f"plan:{p.id}")]
+        for p in home.plans
+    ]
+    await _send(update, context, t("registration.plans_header"), InlineKeyboardMarkup(rows))
+
+
+async def _send_prompt(update: Update, context: Context, prompt: CertPrompt) -> None:
+    if prompt.step == "done":
+        await _send(update, context, t("registration.cert_saved_verified"))
+        await _show(update, context, prompt.registration_id)
+        return
+    if prompt.step == "proof":
+        await _send(
+            update,
+            context,
+            t("registration.ask_proof", count=prompt.proofs),
+            InlineKeyboardMarkup([[_button(t("registration.button.proofs_done"), "pdone")]]),
+        )
+        return
+    key = f"registration.ask.{prompt.step}"
+    if prompt.step in ("field", "level"):
+        key += f"_{prompt.kind}"
+    labels = [t(f"registration.kind.{c}") if prompt.step == "kind" else c for c in prompt.choices]
+    rows = [[_button(label, f"c:{prompt.step}:{i}")] for i, label in enumerate(labels)]
+    await _send(update, context, t(key), InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def _show(update: Update, context: Context, registration_id: int) -> None:
+    services = context.bot_data
+    settings = services.settings
+    view = await registration.show(
+        services.db,
+        identity(update),
+        registration_id,
+        services.clock(),
+        settings.timezone,
+        settings.tech_support_phone,
+    )
+    await _send_view(update, context, view)
+
+
+async def _dispatch(update: Update, context: Context, match: re.Match[str]) -> None:
+    services = context.bot_data
+    db, who, now = services.db, identity(update), services.clock()
+    tz, phone = services.settings.timezone, services.settings.tech_support_phone
+    action, number = match[1], int(match[2]) if match[2] else 0
+    if action == "plan":
+        plan = await registration.plan_detail(db, number, now, tz)
+        rows = (
+            [
+                [_button(t("registration.occupation_button", occupation=o), f"occ:{plan.id}:{i}")]
+                for i, o in enumerate(plan.occupations)
+            ]
+            if plan.window_state == "open"
+            else []
+        )
+        await _send(update, context, _plan_text(plan), InlineKeyboardMarkup(rows) if rows else None)
+    elif match[3]:
+        view = await registration.register(db, who, int(match[4]), int(match[5]), now, tz, phone)
+        await _send_view(update, context, view)
+    elif action == "view":
+        await _show(update, context, number)
+    elif action == "cert":
+        await _send_prompt(update, context, await registration_certs.start_certificate(db, who, number))
+    elif match[6]:
+        await _send_prompt(update, context, await registration_certs.choose(db, who, match[6], int(match[7])))
+    elif action == "proof":
+        await _send_prompt(update, context, await registration_certs.start_proofs(db, who, number))
+    elif match[8]:
+        await _show(update, context, await registration_certs.finish(db, who))
+    elif action == "del":
+        registration_id = await registration_certs.delete_certificate(db, who, number)
+        await _send(update, context, t("registration.deleted"))
+        await _show(update, context, registration_id)
+    elif action == "pledge":
+        rows = [[_button(t("registration.button.pledge_ok"), f"pok:{number}")]]
+        await _send(update, context, t("registration.pledge_text"), InlineKeyboardMarkup(rows))
+    elif action == "pok":
+        view = await registration.confirm_pledge(db, who, number, now, tz, phone)
+        await _send(update, context, t("registration.pledge_saved"))
+        await _send_view(update, context, view)
+    else:
+        view = await registration.submit(db, who, number, now, tz, phone)
+        key = "registration.resubmitted" if view.status == "resubmitted" else "registration.submitted"
+        await _send(update, context, t(key))
+        await _send_view(update, context, view)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Every 我的报名 button; ownership and state are checked again on the server."""
+    query = update.callback_query
+    assert query is not None
+    match = _BUTTON.fullmatch(query.data or "")
+    if match is None:
+        await query.answer(t(STALE), show_alert=True)
+        return
+    try:
+        await _dispatch(update, context, match)
+    except DomainError as refused:
+        if refused.key == STALE:
+            await query.answer(t(STALE), show_alert=True)
+            return
+        await query.answer()
+        await _send(update, context, error_text(refused))
+        return
+    await query.answer()
+
+
+async def _receive_proof(update: Update, context: Context, message: Message) -> None:
+    attachment = message.photo[-1] if message.photo else message.document
+    assert attachment is not None
+    name = getattr(attachment, "file_name", None) or "照片.jpg"
+    db, who = context.bot_data.db, identity(update)
+    try:
+        check_declared_size(attachment.file_size, MAX_PROOF_BYTES)
+        await registration_certs.expecting_proof(db, who)
+        data = bytes(await (await context.bot.get_file(attachment.file_id)).download_as_bytearray())
+        prompt = await registration_certs.add_proof(db, who, data, attachment.file_id, name)
+    except DomainError as refused:
+        await message.reply_text(error_text(refused))
+        return
+    done = InlineKeyboardMarkup([[_button(t("registration.button.proofs_done"), "pdone")]])
+    text = t("registration.proof_saved", count=prompt.proofs, max=registration_certs.MAX_PROOFS)
+    await message.reply_text(text, reply_markup=done)
+
+
+async def on_input(update: Update, context: Context, state: DialogState) -> None:
+    """Typed certificate details, or proof files at the proof step."""
+    message = update.effective_message
+    assert message is not None
+    if message.photo or message.document:
+        if state.step == "proof":
+            await _receive_proof(update, context, message)
+        else:
+            await message.reply_text(error_text(InvalidInput("registration.need_text")))
+        return
+    if message.text is not None and message.text.startswith("/"):
+        await message.reply_text(t("profile.unknown_command", field=t("registration.flow_label")))
+        return
+    if message.text is None:
+        await message.reply_text(error_text(InvalidInput("registration.need_text")))
+        return
+    services = context.bot_data
+    today = services.clock().astimezone(services.settings.timezone).date()
+    try:
+        prompt = await registration_certs.answer_text(services.db, identity(update), message.text, today)
+    except DomainError as refused:
+        await message.reply_text(error_text(refused))
+        return
+    if prompt.step == "proof":
+        await _send(update, context, t("registration.cert_saved_need_proof"))
+    await _send_prompt(update, context, prompt)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """The 我的报名 buttons, by their prefix."""
+    return [CallbackQueryHandler(on_button, pattern=f"^{PREFIX}")]
+
+
+ROUTES = Routes(menu={"registration": show_home}, flows={registration_certs.FLOW: on_input})

@@ -1,0 +1,292 @@
+"""培训学习: the course with a progress bar, opening and finishing modules, the quiz button, staff import."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.context import Context
+from bot.handlers.start import identity
+from bot.replies import reply_error
+from bot.routing import Routes
+from core import quiz, study
+from core.dialogs import DialogState
+from core.errors import DomainError
+from core.quiz_bank import (
+    BANK_IMPORT_FLOW,
+    BLUEPRINT_IMPORT_FLOW,
+    begin_bank_import,
+    begin_blueprint_import,
+    import_bank,
+    import_blueprint,
+)
+from core.rules import REQUIRED_MINUTES, progress_bar
+from core.study import COURSE_IMPORT_FLOW, StudyOverview
+from core.texts import t
+
+_MODULE = re.compile(r"st:([of]):(\d{1,12})")
+MAX_BODY = 3500
+
+
+def _bar(done: int, total: int) -> str:
+    return progress_bar(done, total)
+
+
+def _mark(module: study.ModuleProgress) -> str:
+    if module.done:
+        return t("study.mark_done")
+    return t("study.mark_open") if module.is_open else t("study.mark_todo")
+
+
+def _overview_text(page: quiz.StudyPage) -> str:
+    course: StudyOverview = page.course
+    parts = [
+        t(
+            "study.header",
+            plan=course.plan_name,
+            start=course.first_day,
+            end=course.last_day,
+            bar=_bar(course.credited_minutes, course.required_minutes),
+        )
+    ]
+    if course.quiz_unlocked:
+        parts.append(t("study.unlocked", required=course.required_minutes))
+    else:
+        parts.append(t("study.remaining", minutes=course.remaining_minutes, required=course.required_minutes))
+    if course.window_state != "open":
+        parts.append(t("study.not_open_window"))
+    lines: list[str] = []
+    area = None
+    for module in course.modules:
+        if module.area and module.area != area:
+            area = module.area
+            lines.append(t("study.area", area=area))
+        lines.append(
+            t(
+                "study.module_line",
+                mark=_mark(module),
+                title=module.title,
+                credited=module.credited_minutes,
+                minutes=module.minutes,
+            )
+        )
+    parts.append("\n".join(lines) if lines else t("study.no_modules"))
+    if course.quiz_unlocked or page.quiz.attempts_used:
+        line = t(
+            "quiz.status_line",
+            used=page.quiz.attempts_used,
+            max=page.quiz.max_attempts,
+            limit=page.quiz.time_limit_minutes,
+            score=page.quiz.pass_score,
+        )
+        if page.quiz.best is not None:
+            line += t("quiz.status_best", best=page.quiz.best)
+        parts.append(line)
+    parts.append(t("study.how"))
+    return "\n\n".join(parts)
+
+
+def _overview_keyboard(page: quiz.StudyPage) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                t("study.button_module", mark=_mark(m), title=m.title), callback_data=f"st:o:{m.id}"
+            )
+        ]
+        for m in page.course.modules
+    ]
+    if page.quiz.open_attempt:
+        rows.append([InlineKeyboardButton(t("quiz.button_resume"), callback_data="qs:resume")])
+    elif page.quiz.refusal is None:
+        rows.append([InlineKeyboardButton(t("quiz.button_start"), callback_data="qs:ask")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def show_study(update: Update, context: Context) -> None:
+    """Show the course, the progress bar, what is left and the quiz button once it is open."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    services = context.bot_data
+    try:
+        page = await quiz.study_page(
+            services.db, update.effective_user.id, now=services.clock(), tz=services.settings.timezone
+        )
+    except DomainError as refused:
+        await reply_error(update, refused)
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await context.bot.send_message(
+        update.effective_chat.id, _overview_text(page), reply_markup=_overview_keyboard(page)
+    )
+
+
+async def on_module(update: Update, context: Context) -> None:
+    """Open a module (starting its clock) or mark it finished (crediting the time)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    match = _MODULE.fullmatch(query.data)
+    if match is None:
+        await query.answer(t("common.stale_button"), show_alert=True)
+        return
+    services = context.bot_data
+    module_id, now, tz = int(match[2]), services.clock(), services.settings.timezone
+    try:
+        if match[1] == "o":
+            view = await study.open_module(services.db, query.from_user.id, module_id, now=now, tz=tz)
+        else:
+            done = await study.finish_module(services.db, query.from_user.id, module_id, now=now, tz=tz)
+    except DomainError as refused:
+        await reply_error(update, refused)
+        return
+    await query.answer()
+    if match[1] == "o":
+        await _send_module(update, context, view)
+    else:
+        await _send_finished(update, context, done)
+
+
+async def _send_module(update: Update, context: Context, view: study.ModuleView) -> None:
+    assert update.effective_chat is not None
+    body = view.body if len(view.body) <= MAX_BODY else view.body[:MAX_BODY] + "……"
+    parts = []
+    if view.left_open_title:
+        parts.append(t("study.switched", title=view.left_open_title))
+    parts.append(
+        t(
+            "study.module_text",
+            area=t("study.area", area=view.area) if view.area else "",
+            title=view.title,
+            minutes=view.minutes,
+            credited=view.credited_minutes,
+            body=body,
+        )
+    )
+    if view.document_url:
+        parts.append(t("study.module_document", name=view.document_name or "", url=view.document_url))
+    parts.append(
+        t("study.module_done_already", minutes=view.minutes) if view.done else t("study.module_started")
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t("study.button_finish"), callback_data=f"st:f:{view.id}")],
+            [InlineKeyboardButton(t("study.button_list"), callback_data="st:l")],
+        ]
+    )
+    await context.bot.send_message(update.effective_chat.id, "\n\n".join(parts), reply_markup=keyboard)
+
+
+async def _send_finished(update: Update, context: Context, done: study.FinishResult) -> None:
+    assert update.effective_chat is not None
+    parts = [
+        t(
+            "study.finished",
+            title=done.title,
+            now=done.credited_now_minutes,
+            credited=done.module_credited_minutes,
+            minutes=done.module_minutes,
+            bar=_bar(done.credited_minutes, done.required_minutes),
+        )
+    ]
+    if done.credited_now_minutes == 0:
+        parts.append(t("study.finished_short"))
+    if done.module_credited_minutes < done.module_minutes:
+        parts.append(t("study.module_incomplete", left=done.module_minutes - done.module_credited_minutes))
+    if done.quiz_unlocked:
+        parts.append(t("study.unlocked", required=done.required_minutes))
+    else:
+        left = done.required_minutes - done.credited_minutes
+        parts.append(t("study.remaining", minutes=left, required=done.required_minutes))
+    rows = [[InlineKeyboardButton(t("study.button_list"), callback_data="st:l")]]
+    if done.quiz_unlocked:
+        rows.insert(0, [InlineKeyboardButton(t("quiz.button_start"), callback_data="qs:ask")])
+    await context.bot.send_message(
+        update.effective_chat.id, "\n\n".join(parts), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+_BEGIN = {
+    "import_course": (study.begin_course_import, "study.import.prompt"),
+    "import_questions": (begin_bank_import, "quiz.import.prompt"),
+    "import_blueprint": (begin_blueprint_import, "quiz.import.blueprint_prompt"),
+}
+_SEND_FILE = {
+    COURSE_IMPORT_FLOW: "study.import.send_file",
+    BANK_IMPORT_FLOW: "quiz.import.send_file",
+    BLUEPRINT_IMPORT_FLOW: "quiz.import.blueprint_send_file",
+}
+
+
+async def begin_import(update: Update, context: Context) -> None:
+    """/import_course, /import_questions or /import_blueprint: staff send the file next."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    begin, prompt = _BEGIN[message.text.split()[0].lstrip("/").split("@")[0]]
+    services = context.bot_data
+    try:
+        await begin(services.db, identity(update), services.settings.staff_ids)
+    except DomainError as refused:
+        await reply_error(update, refused)
+        return
+    await message.reply_text(t(prompt))
+
+
+async def _import(context: Context, flow: str, telegram_id: int, data: bytes, name: str) -> str:
+    """Run the import the flow asks for and describe what it changed."""
+    services = context.bot_data
+    staff_ids = services.settings.staff_ids
+    if flow == COURSE_IMPORT_FLOW:
+        course = await study.import_course(services.db, telegram_id, staff_ids, data, name)
+        text = t(
+            "study.import.done", added=course.added, updated=course.updated, minutes=course.total_minutes
+        )
+        if course.total_minutes < REQUIRED_MINUTES:
+            text += "\n" + t(
+                "study.import.short_total", minutes=course.total_minutes, required=REQUIRED_MINUTES
+            )
+        return text
+    if flow == BANK_IMPORT_FLOW:
+        bank = await import_bank(services.db, telegram_id, staff_ids, data, name)
+        types = "，".join(f"{kind} {count} 题" for kind, count in bank.by_type)
+        return t("quiz.import.done", added=bank.added, updated=bank.updated, types=types)
+    paper = await import_blueprint(services.db, telegram_id, staff_ids, data, name)
+    return t(
+        "quiz.import.blueprint_done",
+        questions=paper.questions,
+        plans="、".join(paper.plans),
+        lines="\n".join(paper.lines),
+    )
+
+
+async def on_import_file(update: Update, context: Context, state: DialogState) -> None:
+    """Import the file staff sent; a bad file is refused whole with every problem listed."""
+    message = update.effective_message
+    assert message is not None
+    if message.document is None:
+        await message.reply_text(t(_SEND_FILE[state.flow]))
+        return
+    data = bytes(await (await message.document.get_file()).download_as_bytearray())
+    try:
+        text = await _import(
+            context, state.flow, identity(update).telegram_id, data, message.document.file_name or "upload"
+        )
+    except DomainError as refused:
+        await reply_error(update, refused)
+        return
+    await message.reply_text(text)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Module buttons (st:), the course list button, and the staff import commands."""
+    return [
+        CallbackQueryHandler(show_study, pattern=r"^st:l$"),
+        CallbackQueryHandler(on_module, pattern=r"^st:[of]:"),
+        CommandHandler(list(_BEGIN), begin_import),
+    ]
+
+
+ROUTES = Routes(
+    menu={"study": show_study},
+    flows=dict.fromkeys(_SEND_FILE, on_import_file),
+)

@@ -1,0 +1,173 @@
+"""Who a notice goes to: broadcast audiences chosen by staff and the people each deadline concerns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import (
+    BatchAssignment,
+    Liaison,
+    NoticePreference,
+    Plan,
+    Profile,
+    QuizAttempt,
+    Registration,
+    StudySession,
+    User,
+)
+
+KINDS = ("all", "plan", "institution", "stage", "liaisons")
+STAGES = ("no_registration", "draft", "submitted", "approved", "rejected")
+# The fields the portal insists on before registration (个人信息 must be complete first).
+PROFILE_REQUIRED = (
+    Profile.id_type,
+    Profile.id_number,
+    Profile.name,
+    Profile.gender,
+    Profile.birth_date,
+    Profile.education,
+    Profile.mobile,
+    Profile.region,
+    Profile.category,
+    Profile.address,
+    Profile.institution_id,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """A staff-chosen audience: a kind and, for plan/institution/stage, which one."""
+
+    kind: str
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A recipient as the notices see them."""
+
+    user_id: int
+    chat_id: int
+    institution_id: int | None = None
+
+
+async def _rows(session: AsyncSession, query: Select[int, int]) -> list[Person]:
+    return [Person(user_id, chat_id) for user_id, chat_id in (await session.execute(query.distinct())).all()]
+
+
+def _users() -> Select[int, int]:
+    return select(User.id, User.telegram_id)
+
+
+async def broadcast_audience(session: AsyncSession, audience: Audience) -> list[Person]:
+    """Everyone a broadcast to this audience reaches, each once, in a stable order."""
+    query = _users()
+    ref = audience.ref
+    if audience.kind == "all":
+        pass
+    elif audience.kind == "plan" and ref is not None:
+        query = query.join(Registration, Registration.user_id == User.id).where(
+            Registration.plan_id == int(ref)
+        )
+    elif audience.kind == "institution" and ref is not None:
+        in_institution = exists().where(Profile.user_id == User.id, Profile.institution_id == int(ref))
+        is_liaison = exists().where(Liaison.user_id == User.id, Liaison.institution_id == int(ref))
+        query = query.where(or_(in_institution, is_liaison))
+    elif audience.kind == "stage" and ref == "no_registration":
+        query = query.join(Profile, Profile.user_id == User.id).where(
+            ~exists().where(Registration.user_id == User.id)
+        )
+    elif audience.kind == "stage" and ref in STAGES:
+        query = query.join(Registration, Registration.user_id == User.id).where(Registration.status == ref)
+    elif audience.kind == "liaisons":
+        query = query.join(Liaison, Liaison.user_id == User.id)
+    else:
+        return []
+    return await _rows(session, query.order_by(User.id))
+
+
+async def registration_unfinished(session: AsyncSession, plan_id: int) -> list[Person]:
+    """Candidates with an unfinished profile or no submitted registration for the plan, with institutions.
+
+    Someone counts as a candidate once they have a profile or a registration; rejected registrations count as
+    unsubmitted, since the candidate may fix and resubmit them before the window closes.
+    """
+    submitted = exists().where(
+        Registration.user_id == User.id,
+        Registration.plan_id == plan_id,
+        Registration.status.in_(("submitted", "approved")),
+    )
+    incomplete = or_(*(column.is_(None) for column in PROFILE_REQUIRED))
+    has_registration = exists().where(Registration.user_id == User.id, Registration.plan_id == plan_id)
+    query = (
+        select(User.id, User.telegram_id, Profile.institution_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(or_(Profile.id.is_not(None), has_registration))
+        .where(or_(~submitted, and_(Profile.id.is_not(None), incomplete)))
+        .order_by(User.id)
+    )
+    return [Person(u, c, i) for u, c, i in (await session.execute(query)).all()]
+
+
+async def liaisons_of(session: AsyncSession, institution_ids: Sequence[int | None]) -> dict[int, Person]:
+    """The liaison of each institution given, keyed by institution."""
+    wanted = {i for i in institution_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Liaison.institution_id, User.id, User.telegram_id)
+        .join(User, User.id == Liaison.user_id)
+        .where(Liaison.institution_id.in_(wanted))
+    )
+    return {inst: Person(user_id, chat_id, inst) for inst, user_id, chat_id in rows.all()}
+
+
+async def all_liaisons(session: AsyncSession) -> list[Person]:
+    """Every institution's liaison."""
+    rows = await session.execute(
+        select(User.id, User.telegram_id, Liaison.institution_id)
+        .join(Liaison, Liaison.user_id == User.id)
+        .order_by(Liaison.institution_id)
+    )
+    return [Person(u, c, i) for u, c, i in rows.all()]
+
+
+async def study_behind(session: AsyncSession, plan: Plan, *, include_muted: bool) -> list[Person]:
+    """Approved candidates of the plan under the required minutes or without a passing quiz attempt."""
+    minutes = (
+        select(func.coalesce(func.sum(StudySession.credited_seconds), 0))
+        .where(StudySession.registration_id == Registration.id)
+        .scalar_subquery()
+    )
+    passed = exists().where(
+        QuizAttempt.registration_id == Registration.id,
+        QuizAttempt.status != "open",
+        QuizAttempt.score >= plan.pass_score,
+    )
+    query = (
+        select(User.id, User.telegram_id, Profile.institution_id)
+        .join(Registration, Registration.user_id == User.id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(Registration.plan_id == plan.id, Registration.status == "approved")
+        .where(or_(minutes < plan.required_study_minutes * 60, ~passed))
+        .order_by(User.id)
+    )
+    if not include_muted:
+        muted = exists().where(NoticePreference.user_id == User.id, NoticePreference.mute_study.is_(True))
+        query = query.where(~muted)
+    return [Person(u, c, i) for u, c, i in (await session.execute(query)).all()]
+
+
+async def batch_attendees(session: AsyncSession, batch_id: int) -> list[tuple[Person, str]]:
+    """Everyone seated in an offline batch, with their admission ticket number."""
+    rows = await session.execute(
+        select(User.id, User.telegram_id, BatchAssignment.ticket_no)
+        .join(BatchAssignment, BatchAssignment.user_id == User.id)
+        .where(BatchAssignment.batch_id == batch_id)
+        .order_by(User.id)
+    )
+    return [(Person(u, c), ticket) for u, c, ticket in rows.all()]

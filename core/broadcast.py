@@ -1,0 +1,343 @@
+"""Staff broadcasts: compose, choose an audience, preview the count, confirm into the outbox, report."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audiences, dialogs, outbox
+from core.audiences import Audience
+from core.db import Database
+from core.db.models import Institution, Notice, OutboxMessage, Plan, User, utcnow
+from core.dialogs import DialogState
+from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.people import TelegramIdentity, ensure_user, is_staff
+from core.texts import t
+
+FLOW = "broadcast"
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+KIND = "broadcast"
+REPORT_KIND = "report"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button the audience step offers: its label and the reference it carries."""
+
+    label: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What will be sent to whom, before staff confirm."""
+
+    text: str
+    document_name: str | None
+    audience_label: str
+    recipients: int
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A confirmed broadcast, now in the outbox."""
+
+    notice_id: int
+    recipients: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """How one broadcast went, and which liaisons have not acknowledged it."""
+
+    notice_id: int
+    created_at: datetime
+    text: str
+    audience_label: str
+    total: int
+    sent: int
+    undeliverable: int
+    pending: int
+    acked: int
+    ack_expected: int
+    not_acked: tuple[str, ...]
+
+
+async def _staff(session: AsyncSession, who: TelegramIdentity, staff_ids: frozenset[int]) -> User:
+    user = await ensure_user(session, who)
+    if not await is_staff(session, who.telegram_id, staff_ids):
+        raise NotAllowed("notices.broadcast.staff_only")
+    return user
+
+
+async def _draft(session: AsyncSession, user_id: int) -> dict[str, Any]:
+    state = await dialogs.load(session, user_id)
+    if state is None or state.flow != FLOW:
+        raise Conflict("notices.broadcast.no_draft")
+    return dict(state.data)
+
+
+async def start(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
+    """Open a fresh draft; the next text or document a staff member sends becomes the notice."""
+    async with db.uow() as uow:
+        user = await _staff(uow.session, who, staff_ids)
+        await dialogs.save(uow.session, user.id, DialogState(FLOW, "compose", {}))
+        await uow.commit()
+
+
+def check_text(text: str, *, caption: bool) -> str:
+    """Refuse an empty text or one over Telegram's limit (4096, or 1024 under a document)."""
+    cleaned = text.strip()
+    limit = MAX_CAPTION if caption else MAX_TEXT
+    if not cleaned and not caption:
+        raise InvalidInput("notices.broadcast.empty")
+    if len(cleaned) > limit:
+        key = "notices.broadcast.caption_too_long" if caption else "notices.broadcast.too_long"
+        raise InvalidInput(key, length=len(cleaned), limit=limit)
+    return cleaned
+
+
+async def compose(
+    db: Database,
+    who: TelegramIdentity,
+    staff_ids: frozenset[int],
+    text: str,
+    document: tuple[str, str, int] | None = None,
+) -> None:
+    """Keep the draft's text (and document: file id, name, size) once they fit Telegram's limits."""
+    if document is not None and document[2] > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            "notices.broadcast.document_too_large", size_mb=round(document[2] / 1048576, 1), limit_mb=20
+        )
+    cleaned = check_text(text, caption=document is not None)
+    async with db.uow() as uow:
+        user = await _staff(uow.session, who, staff_ids)
+        await _draft(uow.session, user.id)
+        data: dict[str, Any] = {"text": cleaned}
+        if document is not None:
+            data["document_file_id"], data["document_name"] = document[0], document[1]
+        await dialogs.save(uow.session, user.id, DialogState(FLOW, "audience", data))
+        await uow.commit()
+
+
+async def choices(db: Database, who: TelegramIdentity, staff_ids: frozenset[int], kind: str) -> list[Choice]:
+    """The plans, institutions or stages staff may pick from for an audience of that kind."""
+    async with db.uow() as uow:
+        await _staff(uow.session, who, staff_ids)
+        if kind == "plan":
+            plans = await uow.session.execute(select(Plan.id, Plan.name).order_by(Plan.id.desc()).limit(20))
+            return [Choice(name, str(pid)) for pid, name in plans.all()]
+        if kind == "institution":
+            rows = await uow.session.execute(
+                select(Institution.id, Institution.name).order_by(Institution.name).limit(40)
+            )
+            return [Choice(name, str(iid)) for iid, name in rows.all()]
+        if kind == "stage":
+            return [Choice(t(f"notices.stage.{stage}"), stage) for stage in audiences.STAGES]
+    raise InvalidInput("notices.broadcast.bad_audience")
+
+
+async def _audience_label(session: AsyncSession, audience: Audience) -> str:
+    if audience.kind == "plan" and audience.ref is not None:
+        name = await session.scalar(select(Plan.name).where(Plan.id == int(audience.ref)))
+        if name is None:
+            raise NotFound("notices.broadcast.bad_audience")
+        return t("notices.audience.plan", name=name)
+    if audience.kind == "institution" and audience.ref is not None:
+        name = await session.scalar(select(Institution.name).where(Institution.id == int(audience.ref)))
+        if name is None:
+            raise NotFound("notices.broadcast.bad_audience")
+        return t("notices.audience.institution", name=name)
+    if audience.kind == "stage" and audience.ref in audiences.STAGES:
+        return t("notices.audience.stage", stage=t(f"notices.stage.{audience.ref}"))
+    if audience.kind in ("all", "liaisons"):
+        return t(f"notices.audience.{audience.kind}")
+    raise InvalidInput("notices.broadcast.bad_audience")
+
+
+async def choose_audience(
+    db: Database, who: TelegramIdentity, staff_ids: frozenset[int], audience: Audience
+) -> Preview:
+    """Fix the audience and show what confirming would send, with the recipient count."""
+    if audience.ref is not None and audience.kind in ("plan", "institution") and not audience.ref.isdigit():
+        raise InvalidInput("notices.broadcast.bad_audience")
+    async with db.uow() as uow:
+        user = await _staff(uow.session, who, staff_ids)
+        data = await _draft(uow.session, user.id)
+        if "text" not in data:
+            raise Conflict("notices.broadcast.no_draft")
+        label = await _audience_label(uow.session, audience)
+        people = await audiences.broadcast_audience(uow.session, audience)
+        data.update(audience_kind=audience.kind, audience_ref=audience.ref)
+        await dialogs.save(uow.session, user.id, DialogState(FLOW, "confirm", data))
+        await uow.commit()
+    return Preview(data["text"], data.get("document_name"), label, len(people))
+
+
+async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int], now: datetime) -> Queued:
+    """Queue the previewed broadcast: one outbox row per recipient, counted again at this moment."""
+    async with db.uow() as uow:
+        session = uow.session
+        user = await _staff(session, who, staff_ids)
+        data = await _draft(session, user.id)
+        if "audience_kind" not in data:
+            raise Conflict("notices.broadcast.no_draft")
+        audience = Audience(data["audience_kind"], data.get("audience_ref"))
+        label = await _audience_label(session, audience)
+        people = await audiences.broadcast_audience(session, audience)
+        if not people:
+            raise InvalidInput("notices.broadcast.nobody")
+        notice = Notice(
+            key=f"broadcast:{uuid.uuid4().hex}",
+            kind=KIND,
+            text=data["text"],
+            document_file_id=data.get("document_file_id"),
+            document_name=data.get("document_name"),
+            audience={"kind": audience.kind, "ref": audience.ref, "label": label},
+            created_by_user_id=user.id,
+            created_at=now,
+        )
+        session.add(notice)
+        await session.flush()
+        ack = audience.kind == "liaisons"
+        count = await outbox.queue(
+            session, notice.id, (outbox.Recipient(p.user_id, p.chat_id, ack_required=ack) for p in people)
+        )
+        await dialogs.clear(session, user.id)
+        await uow.commit()
+    return Queued(notice.id, count)
+
+
+async def cancel(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
+    """Drop the draft; nothing was queued."""
+    async with db.uow() as uow:
+        user = await _staff(uow.session, who, staff_ids)
+        await _draft(uow.session, user.id)
+        await dialogs.clear(uow.session, user.id)
+        await uow.commit()
+
+
+async def _report(session: AsyncSession, notice: Notice) -> Report:
+    tally = (await outbox.counts(session, [notice.id]))[notice.id]
+    expected = await session.scalar(
+        select(func.count()).where(OutboxMessage.notice_id == notice.id, OutboxMessage.ack_required.is_(True))
+    )
+    names = await session.scalars(
+        select(User.first_name)
+        .join(OutboxMessage, OutboxMessage.user_id == User.id)
+        .where(
+            OutboxMessage.notice_id == notice.id,
+            OutboxMessage.ack_required.is_(True),
+            OutboxMessage.acked_at.is_(None),
+        )
+        .order_by(User.id)
+        .limit(50)
+    )
+    return Report(
+        notice.id,
+        notice.created_at,
+        (notice.text or t(f"notices.kind.{notice.kind}"))[:60],
+        str(notice.audience.get("label") or t("notices.audience.scheduled")),
+        tally.total,
+        tally.sent,
+        tally.undeliverable,
+        tally.pending,
+        tally.acked,
+        int(expected or 0),
+        tuple(n or "?" for n in names.all()),
+    )
+
+
+async def report(db: Database, who: TelegramIdentity, staff_ids: frozenset[int], notice_id: int) -> Report:
+    """One notice's delivery report and who has not acknowledged it."""
+    async with db.uow() as uow:
+        await _staff(uow.session, who, staff_ids)
+        notice = await uow.session.get(Notice, notice_id)
+        if notice is None:
+            raise NotFound("notices.broadcast.not_found")
+        return await _report(uow.session, notice)
+
+
+async def recent(
+    db: Database, who: TelegramIdentity, staff_ids: frozenset[int], limit: int = 10
+) -> list[Report]:
+    """The latest broadcasts and liaison notices with their delivery reports, newest first."""
+    async with db.uow() as uow:
+        await _staff(uow.session, who, staff_ids)
+        rows = await uow.session.scalars(
+            select(Notice)
+            .where(Notice.kind != REPORT_KIND, Notice.status == "issued")
+            .order_by(Notice.id.desc())
+            .limit(limit)
+        )
+        return [await _report(uow.session, notice) for notice in rows.all()]
+
+
+def report_text(item: Report) -> str:
+    """The delivery report as the sender reads it."""
+    text = t(
+        "notices.report.body",
+        id=item.notice_id,
+        audience=item.audience_label,
+        text=item.text,
+        total=item.total,
+        sent=item.sent,
+        undeliverable=item.undeliverable,
+        pending=item.pending,
+    )
+    if item.ack_expected:
+        text += "\n" + t("notices.report.acks", acked=item.acked, expected=item.ack_expected)
+        if item.not_acked:
+            text += "\n" + t("notices.report.not_acked", names="、".join(item.not_acked))
+    return text
+
+
+async def queue_reports(db: Database, notice_ids: set[int]) -> int:
+    """Queue a delivery report to the sender of each broadcast whose delivery just finished."""
+    if not notice_ids:
+        return 0
+    queued = 0
+    async with db.uow() as uow:
+        session = uow.session
+        unfinished = exists().where(
+            OutboxMessage.notice_id == Notice.id, OutboxMessage.status.in_((outbox.PENDING, outbox.SENDING))
+        )
+        notices = await session.scalars(
+            select(Notice).where(
+                Notice.id.in_(notice_ids),
+                Notice.kind == KIND,
+                Notice.reported_at.is_(None),
+                Notice.created_by_user_id.is_not(None),
+                ~unfinished,
+            )
+        )
+        for notice in notices.all():
+            item = await _report(session, notice)
+            claimed = await session.execute(
+                update(Notice)
+                .where(Notice.id == notice.id, Notice.reported_at.is_(None))
+                .values(reported_at=utcnow())
+            )
+            if not getattr(claimed, "rowcount", 0):
+                continue
+            sender = await session.get(User, notice.created_by_user_id)
+            if sender is None:
+                continue
+            report_notice = Notice(key=f"report:{notice.id}", kind=REPORT_KIND, audience={})
+            session.add(report_notice)
+            await session.flush()
+            await outbox.queue(
+                session,
+                report_notice.id,
+                [outbox.Recipient(sender.id, sender.telegram_id, report_text(item))],
+            )
+            queued += 1
+        await uow.commit()
+    return queued

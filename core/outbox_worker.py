@@ -1,0 +1,237 @@
+"""The delivery worker: drains the outbox at Telegram's limits and survives being stopped at any moment.
+
+Pacing is ours, not Telegram's: a global slot every 1/rate seconds and at most one message per chat per
+`per_chat_interval`, so 429s are rare; when one comes anyway every sender waits out its retry_after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
+from core import outbox
+from core.db import Database
+from core.db.models import utcnow
+from core.outbox import Failed, Outcome, Outgoing, RetryAfter
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[[Outgoing], Awaitable[Outcome]]
+AfterFlush = Callable[[set[int]], Awaitable[None]]
+MAX_RATE_LIMIT_RETRIES = 10
+T = TypeVar("T")
+
+
+class Pacer:
+    """Hands out send slots: evenly spaced globally, and spaced per chat."""
+
+    def __init__(self, rate: float, per_chat_interval: float) -> None:
+        self.interval = 1.0 / rate
+        self.per_chat_interval = per_chat_interval
+        self._next = 0.0
+        self._chats: dict[int, float] = {}
+
+    def pause(self, seconds: float) -> None:
+        """Hold every sender back after a 429."""
+        loop = asyncio.get_running_loop()
+        self._next = max(self._next, loop.time() + seconds)
+
+    async def slot(self, chat_id: int) -> None:
+        """Wait for this chat's turn, then for the next global slot."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        chat_at = max(now, self._chats.get(chat_id, 0.0))
+        self._chats[chat_id] = chat_at + self.per_chat_interval
+        if chat_at > now:
+            await asyncio.sleep(chat_at - now)
+            now = loop.time()
+        at = max(now, self._next)
+        self._next = at + self.interval
+        if at > now:
+            await asyncio.sleep(at - now)
+        if len(self._chats) > 50_000:
+            self._chats = {c: t for c, t in self._chats.items() if t > now}
+
+
+class DeliveryWorker:
+    """One per process; start with `run()` as a task, wake it after queuing, cancel it to stop."""
+
+    def __init__(
+        self,
+        db: Database,
+        send: Sender,
+        *,
+        rate: float = 29.0,
+        per_chat_interval: float = 1.05,
+        concurrency: int = 32,
+        flush_interval: float = 0.05,
+        poll_interval: float = 1.0,
+        clock: Callable[[], datetime] = utcnow,
+        after_flush: AfterFlush | None = None,
+    ) -> None:
+        self.db = db
+        self.send = send
+        self.pacer = Pacer(rate, per_chat_interval)
+        self.concurrency = concurrency
+        # about a second of sending is claimed ahead, so claiming never starves the senders
+        self.prefetch = max(concurrency * 4, int(rate))
+        self.flush_interval = flush_interval
+        self.poll_interval = poll_interval
+        self.clock = clock
+        self.after_flush = after_flush
+        self._wake = asyncio.Event()
+        self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
+        self._claimed: dict[int, Outgoing] = {}
+        self._on_wire: dict[int, asyncio.Future[Outcome]] = {}
+        self._results: list[tuple[Outgoing, Outcome]] = []
+        self.sent = 0
+        self.rate_limited = 0
+
+    def wake(self) -> None:
+        """Tell the worker new rows are waiting."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Drain the outbox until cancelled; on cancel, finish what is on the wire and record it."""
+        recovered = await outbox.recover_interrupted(self.db)
+        if recovered:
+            log.warning(
+                "outbox: %d rows were mid-send when the last process died; sending them again", recovered
+            )
+        senders = [asyncio.create_task(self._sender()) for _ in range(self.concurrency)]
+        try:
+            while True:
+                await self._fill()
+                await self._flush()
+                if not self._claimed:
+                    await self._idle(self.poll_interval)
+                else:
+                    await self._idle(self.flush_interval)
+        except asyncio.CancelledError:
+            for task in senders:
+                task.cancel()
+            await asyncio.gather(*senders, return_exceptions=True)
+            await self._drain()
+            raise
+
+    async def run_until_empty(self) -> None:
+        """Deliver everything due now, then return (tests and benchmarks)."""
+        task = asyncio.create_task(self.run())
+        try:
+            while True:
+                await asyncio.sleep(0.05)
+                if task.done():
+                    task.result()
+                if not self._claimed and not self._results and not await self._has_due():
+                    return
+        finally:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+
+    async def _has_due(self) -> bool:
+        return await outbox.has_due(self.db, self.clock())
+
+    async def _idle(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def _fill(self) -> None:
+        room = self.prefetch - len(self._claimed)
+        if room < self.prefetch // 2:
+            return
+        items, cancelled = await _completed(outbox.claim(self.db, self.clock(), room))
+        for item in items:
+            self._claimed[item.id] = item
+            self._queue.put_nowait(item)
+        if cancelled:
+            raise asyncio.CancelledError
+
+    async def _sender(self) -> None:
+        while True:
+            item = await self._queue.get()
+            if self._queue.qsize() < self.prefetch // 4:
+                self._wake.set()
+            outcome = await self._deliver(item)
+            self._results.append((item, outcome))
+            if len(self._results) >= 32:
+                self._wake.set()
+
+    async def _deliver(self, item: Outgoing) -> Outcome:
+        for _ in range(MAX_RATE_LIMIT_RETRIES):
+            await self.pacer.slot(item.chat_id)
+            future = asyncio.ensure_future(self._safe_send(item))
+            self._on_wire[item.id] = future
+            # if the worker is cancelled here, even just after the answer came, the row stays "on the wire"
+            # and _drain records the answer; never release a row whose request may have been made
+            outcome = await asyncio.shield(future)
+            del self._on_wire[item.id]
+            if not isinstance(outcome, RetryAfter):
+                return outcome
+            self.rate_limited += 1
+            log.info("outbox: 429 for chat %s, waiting %.1fs", item.chat_id, outcome.seconds)
+            self.pacer.pause(outcome.seconds)
+        return Failed("rate limited repeatedly")
+
+    async def _safe_send(self, item: Outgoing) -> Outcome:
+        try:
+            return await self.send(item)
+        except Exception as error:  # a sender bug must not kill the worker; the row is retried later
+            log.exception("outbox: sending row %s failed", item.id)
+            return Failed(f"{type(error).__name__}: {error}")
+
+    async def _flush(self) -> None:
+        if not self._results:
+            return
+        batch = self._results[:]
+        touched, cancelled = await _completed(outbox.record(self.db, batch, self.clock()))
+        del self._results[: len(batch)]
+        for item, outcome in batch:
+            self._claimed.pop(item.id, None)
+            if isinstance(outcome, outbox.Sent):
+                self.sent += 1
+        if cancelled:
+            raise asyncio.CancelledError
+        if self.after_flush is not None:
+            try:
+                await self.after_flush(touched)
+            except Exception:
+                log.exception("outbox: after-flush hook failed")
+
+    async def _drain(self, grace: float = 10.0) -> None:
+        """Let requests already on the wire finish, record every outcome, and un-claim the rest."""
+        wire = dict(self._on_wire)
+        if wire:
+            done, _ = await asyncio.wait(wire.values(), timeout=grace)
+            for item_id, future in wire.items():
+                if future in done and item_id in self._claimed:
+                    self._results.append((self._claimed[item_id], future.result()))
+        if self._results:
+            batch = self._results[:]
+            await _completed(outbox.record(self.db, batch, self.clock()))
+            del self._results[: len(batch)]
+            for item, _ in batch:
+                self._claimed.pop(item.id, None)
+        unsent = [item for item_id, item in self._claimed.items() if item_id not in wire]
+        await _completed(outbox.release(self.db, unsent))
+        for item in unsent:
+            self._claimed.pop(item.id, None)
+        if self._claimed:
+            log.warning("outbox: %d rows still on the wire at shutdown stay 'sending'", len(self._claimed))
+
+
+async def _completed(work: Awaitable[T]) -> tuple[T, bool]:
+    """Run a database step to its end even if the worker is cancelled meanwhile; say whether it was."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task), False
+    except asyncio.CancelledError:
+        return await task, True

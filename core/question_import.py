@@ -1,0 +1,206 @@
+"""Parse a question bank upload (Excel/CSV) into checked questions, or refuse it with every problem listed."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from core.errors import InvalidInput
+from core.rules import Blueprint, BlueprintItem, QuestionType
+from core.spreadsheets import Column, read_table
+from core.texts import t
+
+LETTERS = "ABCDEF"
+TRUE_WORDS = ("对", "正确", "是", "√", "T", "TRUE", "Y")
+FALSE_WORDS = ("错", "错误", "否", "×", "X", "F", "FALSE", "N")
+TRUE_FALSE_OPTIONS = ("正确", "错误")
+_TYPE_ALIASES = {
+    "单选题": QuestionType.SINGLE,
+    "单选": QuestionType.SINGLE,
+    "单项选择题": QuestionType.SINGLE,
+    "多选题": QuestionType.MULTIPLE,
+    "多选": QuestionType.MULTIPLE,
+    "多项选择题": QuestionType.MULTIPLE,
+    "判断题": QuestionType.TRUE_FALSE,
+    "判断": QuestionType.TRUE_FALSE,
+}
+MAX_ERRORS_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuestion:
+    """One bank question as imported: options in file order, answer as indices into them."""
+
+    code: str
+    type: QuestionType
+    category: str
+    stem: str
+    options: tuple[str, ...]
+    answer: tuple[int, ...]
+    points: int
+
+
+def _question_type(raw: str) -> QuestionType:
+    found = _TYPE_ALIASES.get(raw.replace(" ", ""))
+    if found is None:
+        raise InvalidInput("quiz.import.bad_type", value=raw[:20])
+    return found
+
+
+def _points(raw: str) -> int:
+    value = int(raw)
+    if not 1 <= value <= 100:
+        raise InvalidInput("quiz.import.bad_points", value=raw[:10])
+    return value
+
+
+def _limited(limit: int) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if len(raw) > limit:
+            raise InvalidInput("quiz.import.too_long", limit=limit)
+        return raw
+
+    return parse
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("code", ("题号", "编号", "试题编号"), True, _limited(32)),
+    Column("type", ("题型", "类型"), True, _question_type),
+    Column("category", ("分类", "类别", "知识点"), True, _limited(64)),
+    Column("stem", ("题干", "题目", "试题内容"), True, _limited(1000)),
+    *(Column(f"option_{letter}", (f"选项{letter}", letter), False, _limited(300)) for letter in LETTERS),
+    Column("answer", ("答案", "正确答案", "标准答案"), True, str),
+    Column("points", ("分值", "分数"), True, _points),
+)
+
+
+def _answer(record: dict[str, object], qtype: QuestionType, options: tuple[str, ...]) -> tuple[int, ...]:
+    raw = str(record["answer"]).strip().upper()
+    if qtype is QuestionType.TRUE_FALSE:
+        if raw in TRUE_WORDS or raw == "A":
+            return (0,)
+        if raw in FALSE_WORDS or raw == "B":
+            return (1,)
+        raise InvalidInput("quiz.import.bad_true_false", value=raw[:10])
+    letters = re.sub(r"[\s,，、;；]", "", raw)
+    if not letters or any(c not in LETTERS for c in letters) or len(set(letters)) != len(letters):
+        raise InvalidInput("quiz.import.bad_letters", value=raw[:10])
+    indices = tuple(sorted(LETTERS.index(c) for c in letters))
+    if indices[-1] >= len(options):
+        raise InvalidInput("quiz.import.answer_not_an_option", value=raw[:10], count=len(options))
+    if qtype is QuestionType.SINGLE and len(indices) != 1:
+        raise InvalidInput("quiz.import.single_needs_one", value=raw[:10])
+    if qtype is QuestionType.MULTIPLE and len(indices) < 2:
+        raise InvalidInput("quiz.import.multiple_needs_two", value=raw[:10])
+    return indices
+
+
+def _options(record: dict[str, object], qtype: QuestionType) -> tuple[str, ...]:
+    if qtype is QuestionType.TRUE_FALSE:
+        return TRUE_FALSE_OPTIONS
+    cells = [record.get(f"option_{letter}") for letter in LETTERS]
+    last = max((i for i, c in enumerate(cells) if c), default=-1)
+    if any(not c for c in cells[: last + 1]):
+        raise InvalidInput("quiz.import.option_gap")
+    if last + 1 < 2:
+        raise InvalidInput("quiz.import.too_few_options")
+    return tuple(str(c) for c in cells[: last + 1])
+
+
+def parse_bank(data: bytes, filename: str) -> list[ParsedQuestion]:
+    """Read every row; refuse the whole file if any row is wrong, naming the question and the problem."""
+    records = read_table(data, filename, COLUMNS, max_rows=5000)
+    problems: list[str] = []
+    parsed: list[ParsedQuestion] = []
+    seen: set[str] = set()
+    for record in records:
+        code = str(record["code"])
+        qtype = record["type"]
+        assert isinstance(qtype, QuestionType)
+        try:
+            if code in seen:
+                raise InvalidInput("quiz.import.duplicate_code")
+            seen.add(code)
+            options = _options(record, qtype)
+            answer = _answer(record, qtype, options)
+        except InvalidInput as error:
+            problems.append(t("quiz.import.problem", code=code, message=t(error.key, **error.params)))
+            continue
+        points = record["points"]
+        assert isinstance(points, int)
+        parsed.append(
+            ParsedQuestion(code, qtype, str(record["category"]), str(record["stem"]), options, answer, points)
+        )
+    if problems:
+        hidden = len(problems) - MAX_ERRORS_SHOWN
+        raise InvalidInput(
+            "quiz.import.rows_invalid",
+            count=len(problems),
+            details="\n".join(problems[:MAX_ERRORS_SHOWN]),
+            more=t("quiz.import.more", count=hidden) if hidden > 0 else "",
+        )
+    return parsed
+
+
+def parse_blueprint(text: str) -> Blueprint:
+    """Read a blueprint from TOML `[[item]]` tables (type, category, count, points)."""
+    try:
+        items = tomllib.loads(text).get("item", [])
+        return Blueprint(
+            tuple(
+                BlueprintItem(
+                    _question_type(str(i["type"])), str(i["category"]), int(i["count"]), int(i["points"])
+                )
+                for i in items
+            )
+        )
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
+        raise InvalidInput("quiz.import.bad_blueprint") from None
+
+
+def _count(raw: str) -> int:
+    value = int(raw)
+    if not 1 <= value <= 200:
+        raise InvalidInput("quiz.import.bad_count", value=raw[:10])
+    return value
+
+
+BLUEPRINT_COLUMNS: tuple[Column, ...] = (
+    Column("type", ("题型", "类型"), True, _question_type),
+    Column("category", ("分类", "类别", "知识点"), True, _limited(64)),
+    Column("count", ("题数", "数量", "抽题数"), True, _count),
+    Column("points", ("每题分值", "分值"), True, _points),
+)
+
+
+def parse_blueprint_file(data: bytes, filename: str) -> Blueprint:
+    """Read a blueprint upload: TOML `[[item]]` tables, or a spreadsheet (题型, 分类, 题数, 每题分值)."""
+    if filename.lower().endswith(".toml"):
+        try:
+            return parse_blueprint(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise InvalidInput("quiz.import.bad_blueprint") from None
+    rows = read_table(data, filename, BLUEPRINT_COLUMNS, max_rows=200)
+    return Blueprint(tuple(BlueprintItem(r["type"], r["category"], r["count"], r["points"]) for r in rows))
+
+
+def sample_bank() -> list[ParsedQuestion]:
+    """The bank shipped for the sandbox and for trying the quiz out."""
+    data = resources.files("core.content").joinpath("question_bank.csv").read_bytes()
+    return parse_bank(data, "question_bank.csv")
+
+
+def sample_blueprint() -> Blueprint:
+    """The sample paper: 40 questions, 100 points, half on each content area."""
+    return parse_blueprint(resources.files("core.content").joinpath("blueprint.toml").read_text("utf-8"))
+
+
+def blueprint_lines(blueprint: Blueprint) -> Sequence[str]:
+    """Describe a blueprint line by line for staff."""
+    return [
+        t("quiz.blueprint_line", type=i.type.value, category=i.category, count=i.count, points=i.points)
+        for i in blueprint.items
+    ]

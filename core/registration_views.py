@@ -1,0 +1,215 @@
+"""What 我的报名 shows: plans, certificates, a registration with its status, next step and unmet rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import Batch, Certificate, Institution, Photo, Plan, Profile, Proof, Registration, User
+from core.errors import InvalidInput
+from core.profile import facts_of
+from core.rules import (
+    STATUS_LABELS,
+    CertificateFacts,
+    EligibilityFacts,
+    InstitutionFacts,
+    Unmet,
+    Window,
+    check_eligibility,
+    missing_profile_fields,
+)
+from core.staff.institutions import FILING_LABELS, KIND_LABELS
+
+EDITABLE = ("draft", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchView:
+    """A batch (批次) as listed in a plan's details."""
+
+    code: str
+    name: str
+    day: date | None
+    start_time: str | None
+    place: str | None
+    capacity: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """A published plan with its windows, occupations and batches."""
+
+    id: int
+    plan_no: str
+    name: str
+    occupations: tuple[str, ...]
+    registration_start: date
+    registration_end: date
+    study_start: date
+    study_end: date
+    window_state: str
+    batches: tuple[BatchView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateView:
+    """A certificate the registration relies on."""
+
+    id: int
+    kind: str
+    field: str
+    level: str
+    number: str
+    issuer: str
+    issued_on: date
+    verified: bool
+    proofs: int
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationView:
+    """One registration with its status, the next step and its deadline, and what is still unmet."""
+
+    id: int
+    plan_id: int
+    plan_no: str
+    plan_name: str
+    occupation: str
+    status: str
+    status_label: str
+    reject_reason: str | None
+    next_step: str
+    deadline: date | None
+    pledge_confirmed: bool
+    editable: bool
+    certificates: tuple[CertificateView, ...]
+    unmet: tuple[Unmet, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """我的报名: what is missing from the profile, the candidate's registrations, and the open plans."""
+
+    profile_missing: tuple[str, ...]
+    registrations: tuple[RegistrationView, ...]
+    plans: tuple[PlanView, ...]
+
+
+def registration_window(plan: Plan, tz: ZoneInfo) -> Window:
+    """The plan's registration days as aware instants in the programme's time zone."""
+    return Window.from_dates(plan.registration_start, plan.registration_end, tz)
+
+
+async def plan_view(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo) -> PlanView:
+    batches = await session.scalars(select(Batch).where(Batch.plan_id == plan.id).order_by(Batch.code))
+    return PlanView(
+        id=plan.id,
+        plan_no=plan.plan_no,
+        name=plan.name,
+        occupations=tuple(plan.occupations or ()),
+        registration_start=plan.registration_start,
+        registration_end=plan.registration_end,
+        study_start=plan.study_start,
+        study_end=plan.study_end,
+        window_state=registration_window(plan, tz).state(now),
+        batches=tuple(
+            BatchView(b.code, b.name, b.day, b.start_time, b.place, b.capacity) for b in batches.all()
+        ),
+    )
+
+
+async def institution_facts(session: AsyncSession, institution_id: int | None) -> InstitutionFacts | None:
+    """The employer as the eligibility rules see it."""
+    institution = await session.get(Institution, institution_id) if institution_id is not None else None
+    if institution is None:
+        return None
+    parent = await session.get(Institution, institution.parent_id) if institution.parent_id else None
+    return InstitutionFacts(
+        name=institution.name,
+        type=KIND_LABELS.get(institution.kind, institution.kind),
+        filing_status=FILING_LABELS.get(institution.filing_status, institution.filing_status),
+        parent_type=KIND_LABELS.get(parent.kind, parent.kind) if parent else None,
+    )
+
+
+async def certificates_of(session: AsyncSession, registration_id: int) -> tuple[CertificateView, ...]:
+    """A registration's certificates with their proof counts, oldest first."""
+    proofs = select(func.count(Proof.id)).where(Proof.certificate_id == Certificate.id).scalar_subquery()
+    rows = await session.execute(
+        select(Certificate, proofs)
+        .where(Certificate.registration_id == registration_id)
+        .order_by(Certificate.id)
+    )
+    return tuple(
+        CertificateView(c.id, c.kind, c.field, c.level, c.number, c.issuer, c.issued_on, c.verified, n)
+        for c, n in rows.all()
+    )
+
+
+def _next_step(status: str, plan: Plan) -> tuple[str, date | None]:
+    if status in ("submitted", "resubmitted"):
+        return "registration.next.submitted", None
+    if status == "approved":
+        return "registration.next.approved", plan.study_end
+    return f"registration.next.{status}", plan.registration_end
+
+
+async def build_view(
+    session: AsyncSession, registration: Registration, now: datetime, tz: ZoneInfo, tech_phone: str = ""
+) -> RegistrationView:
+    """Everything 我的报名 shows about one registration, including every unmet condition at once."""
+    plan = await session.get(Plan, registration.plan_id)
+    assert plan is not None
+    profile = await session.scalar(select(Profile).where(Profile.user_id == registration.user_id))
+    has_photo = await session.scalar(select(Photo.id).where(Photo.user_id == registration.user_id))
+    certificates = await certificates_of(session, registration.id)
+    facts = EligibilityFacts(
+        missing_profile_fields=missing_profile_fields(facts_of(profile)),
+        has_photo=has_photo is not None,
+        region=profile.region if profile else None,
+        institution=await institution_facts(session, profile.institution_id if profile else None),
+        certificates=[
+            CertificateFacts(
+                kind="title" if c.kind == "title" else "skill",
+                occupation_or_specialty=c.field,
+                level=c.level,
+                verified=c.verified,
+                proof_count=c.proofs,
+            )
+            for c in certificates
+        ],
+        pledge_confirmed=registration.pledge_confirmed,
+        plan_occupations=[registration.occupation] if registration.occupation else list(plan.occupations),
+        registration=registration_window(plan, tz),
+        tech_support_phone=tech_phone,
+    )
+    editable = registration.status in EDITABLE
+    key, deadline = _next_step(registration.status, plan)
+    return RegistrationView(
+        id=registration.id,
+        plan_id=plan.id,
+        plan_no=plan.plan_no,
+        plan_name=plan.name,
+        occupation=registration.occupation or "",
+        status=registration.status,
+        status_label=STATUS_LABELS.get(registration.status, registration.status),
+        reject_reason=registration.reject_reason if registration.status == "rejected" else None,
+        next_step=key,
+        deadline=deadline,
+        pledge_confirmed=registration.pledge_confirmed,
+        editable=editable,
+        certificates=certificates,
+        unmet=tuple(check_eligibility(facts, now)) if editable else (),
+    )
+
+
+async def own_registration(session: AsyncSession, user: User, registration_id: int) -> Registration:
+    """The user's own registration; anyone else's id is treated as a stale button."""
+    registration = await session.get(Registration, registration_id)
+    if registration is None or registration.user_id != user.id:
+        raise InvalidInput("common.stale_button")
+    return registration

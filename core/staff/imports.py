@@ -1,0 +1,41 @@
+"""What registry imports have in common: the outcome counts, cell parsers and file-level refusals."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.errors import InvalidInput
+from core.spreadsheets import RowError, TableInvalid
+
+MAX_IMPORT_ROWS = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """How an import changed the registry; re-importing the same file gives only `unchanged`."""
+
+    created: int
+    updated: int
+    unchanged: int
+    verified: int = 0
+
+    @property
+    def total(self) -> int:
+        """Rows applied."""
+        return self.created + self.updated + self.unchanged
+
+
+def clean_text(raw: str, max_len: int) -> str:
+    """Normalise a free-text cell (full-width forms, stray spaces) and refuse overlong values."""
+    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    if len(text) > max_len:
+        raise InvalidInput("staff.import.too_long", max=max_len)
+    return text
+
+
+def refuse(errors: Sequence[RowError]) -> None:
+    """Refuse the whole file when cross-row checks found problems; nothing is applied."""
+    if errors:
+        raise TableInvalid(errors)

@@ -1,0 +1,61 @@
+"""Scheduled notices as APScheduler jobs, derived from the plans in the database.
+
+Each planned notice gets a one-off job at its time; every job runs the same idempotent pass
+(`core.notices.issue_due`), which issues whatever is due and not yet recorded. The pass also runs at start-up,
+so a notice whose time passed while the bot was down is sent late once (or skipped if its deadline has
+passed), and every 10 minutes as a safety net. Call `reschedule(services)` whenever plan or batch dates
+change.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from core import notices
+
+if TYPE_CHECKING:
+    from bot.context import BotServices
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "notice:"
+SWEEP_JOB = "notices-sweep"
+
+
+async def issue_due(services: BotServices) -> notices.IssueSummary:
+    """Issue what is due now and wake the delivery worker if anything was queued."""
+    summary = await notices.issue_due(services.db, services.clock(), services.settings.timezone)
+    if summary.issued and services.delivery is not None:
+        services.delivery.wake()
+    return summary
+
+
+async def reschedule(services: BotServices) -> int:
+    """Replace the notice jobs with the schedule today's plans call for, then catch up on anything due."""
+    scheduler = services.scheduler
+    if scheduler is None:
+        return 0
+    now = services.clock()
+    schedule = await notices.planned(services.db, services.settings.timezone)
+    for job in scheduler.get_jobs():
+        if job.id.startswith(JOB_PREFIX):
+            job.remove()
+    future = [p for p in schedule if p.fire_at > now]
+    for planned in future:
+        scheduler.add_job(
+            issue_due,
+            DateTrigger(planned.fire_at),
+            args=[services],
+            id=JOB_PREFIX + planned.key,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+    if scheduler.get_job(SWEEP_JOB) is None:
+        scheduler.add_job(issue_due, IntervalTrigger(minutes=10), args=[services], id=SWEEP_JOB)
+    await issue_due(services)
+    log.info("notices: %d scheduled", len(future))
+    return len(future)
