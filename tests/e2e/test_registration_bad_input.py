@@ -93,7 +93,7 @@ async def test_buttons_of_another_candidate_or_forged_ones_are_stale(
         "reg:pdone",
         "reg:nonsense",
     ):
-        answer = await user.press_data(data, view.message_id)
+        answer = await user.press_data(data, view.message_id, timeout=10)
         assert answer is not None and answer.show_alert and "按钮已经失效" in (answer.text or ""), data
     await user.expect_silence(0.1)
     assert await counts(database_url) == (2, 2, None)
