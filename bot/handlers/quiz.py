@@ -98,10 +98,11 @@ async def _send_question(update: Update, context: Context, screen: QuestionScree
     tz = context.bot_data.settings.timezone
     text, keyboard = render(screen, tz)
     assert update.effective_chat is not None
+    if isinstance(screen, QuestionScreen):
+        schedule_deadline(context.application, screen.attempt_id, screen.deadline)
     sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
     if isinstance(screen, QuestionScreen):
         await quiz.remember_message(context.bot_data.db, screen.attempt_id, screen.revision, sent.message_id)
-        schedule_deadline(context.application, screen.attempt_id, screen.deadline)
 
 
 async def ask_to_start(update: Update, context: Context) -> None:

@@ -111,3 +111,26 @@ async def correct_answers(db: Database) -> dict[str, frozenset[str]]:
 def install_clock(bot: object, clock: FakeClock) -> None:
     """Make the running bot read time from the test's clock (again after every restart)."""
     bot.running.bot_data.clock = clock  # type: ignore[attr-defined]
+
+
+async def prepare(bot: object, database_url: str, *telegram_ids: int, **plan: int) -> FakeClock:
+    """Insert a plan with content and approved candidates, and give the running bot a test clock."""
+    db = Database(database_url)
+    try:
+        plan_id = await make_plan(db, **plan)  # type: ignore[arg-type]
+        for telegram_id in telegram_ids:
+            await make_candidate(db, telegram_id, plan_id)
+    finally:
+        await db.dispose()
+    clock = FakeClock()
+    install_clock(bot, clock)
+    return clock
+
+
+async def answer_key(database_url: str) -> dict[str, frozenset[str]]:
+    """Each stem's correct option texts, read from the test database."""
+    db = Database(database_url)
+    try:
+        return await correct_answers(db)
+    finally:
+        await db.dispose()

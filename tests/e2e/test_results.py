@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from tests.e2e.harness import BotHarness
 from tests.e2e.study_chat import answer_questions, hand_in, start_quiz, study_whole_course
-from tests.e2e.test_study_quiz import _key, _setup
+from tests.e2e.study_factories import answer_key, prepare
 
 
 async def test_results_list_attempts_and_hide_answers_until_the_window_closes(
     bot: BotHarness, database_url: str
 ) -> None:
-    clock = await _setup(bot, database_url, 2201)
+    clock = await prepare(bot, database_url, 2201)
     user = bot.user(2201)
     await user.send_text("成绩查询")
     empty = await user.next_message()
     assert "还没有参加线上考核" in (empty.text or "") and not empty.buttons
     await study_whole_course(user, clock)
     question = await start_quiz(user)
-    await hand_in(user, await answer_questions(user, question, await _key(database_url), right=7, count=8))
+    await hand_in(
+        user, await answer_questions(user, question, await answer_key(database_url), right=7, count=8)
+    )
     await user.send_text("成绩查询")
     listing = await user.next_message()
     assert "70 分 不合格" in (listing.text or "") and listing.buttons == ["查看第 1 次答卷"]

@@ -10,34 +10,13 @@ from core.db import Database
 from core.db.models import AttemptItem, QuizAttempt
 from tests.e2e.harness import BotHarness
 from tests.e2e.study_chat import answer_questions, edited, hand_in, start_quiz, study_whole_course
-from tests.e2e.study_factories import FakeClock, correct_answers, install_clock, make_candidate, make_plan
-
-
-async def _setup(bot: BotHarness, database_url: str, *telegram_ids: int, **plan: int) -> FakeClock:
-    db = Database(database_url)
-    try:
-        plan_id = await make_plan(db, **plan)  # type: ignore[arg-type]
-        for telegram_id in telegram_ids:
-            await make_candidate(db, telegram_id, plan_id)
-    finally:
-        await db.dispose()
-    clock = FakeClock()
-    install_clock(bot, clock)
-    return clock
-
-
-async def _key(database_url: str) -> dict[str, frozenset[str]]:
-    db = Database(database_url)
-    try:
-        return await correct_answers(db)
-    finally:
-        await db.dispose()
+from tests.e2e.study_factories import answer_key, install_clock, prepare
 
 
 async def test_a_candidate_studies_180_minutes_and_passes_the_quiz(
     bot: BotHarness, database_url: str
 ) -> None:
-    clock = await _setup(bot, database_url, 2001)
+    clock = await prepare(bot, database_url, 2001)
     user = bot.user(2001, "张三")
     await user.send_text("培训学习")
     overview = await user.next_message()
@@ -47,7 +26,7 @@ async def test_a_candidate_studies_180_minutes_and_passes_the_quiz(
     done = await study_whole_course(user, clock)
     assert "▓▓▓▓▓▓▓▓▓▓ 180/180 分钟" in (done.text or "")
     question = await start_quiz(user)
-    sheet = await answer_questions(user, question, await _key(database_url), right=9)
+    sheet = await answer_questions(user, question, await answer_key(database_url), right=9)
     assert "全部题目都已作答" in (sheet.text or "")
     result = await hand_in(user, sheet)
     assert "得分：90 分" in (result.text or "") and "合格 ✅" in (result.text or "")
@@ -58,7 +37,7 @@ async def test_a_candidate_studies_180_minutes_and_passes_the_quiz(
 
 
 async def test_two_failed_attempts_and_a_refused_third(bot: BotHarness, database_url: str) -> None:
-    clock = await _setup(bot, database_url, 2002)
+    clock = await prepare(bot, database_url, 2002)
     user = bot.user(2002, "李四")
     finished = await study_whole_course(user, clock)
     first = await start_quiz(user)
@@ -68,7 +47,9 @@ async def test_two_failed_attempts_and_a_refused_third(bot: BotHarness, database
     await user.send_text("培训学习")
     await user.next_message()
     second = await start_quiz(user)
-    result = await hand_in(user, await answer_questions(user, second, await _key(database_url), right=8))
+    result = await hand_in(
+        user, await answer_questions(user, second, await answer_key(database_url), right=8)
+    )
     assert "得分：80 分" in (result.text or "") and "机会已经用完" in (result.text or "")
     await user.send_text("培训学习")
     overview = await user.next_message()
@@ -85,11 +66,11 @@ async def test_two_failed_attempts_and_a_refused_third(bot: BotHarness, database
 async def test_an_attempt_is_submitted_automatically_at_its_time_limit(
     bot: BotHarness, database_url: str
 ) -> None:
-    clock = await _setup(bot, database_url, 2003)
+    clock = await prepare(bot, database_url, 2003)
     user = bot.user(2003, "王五")
     await study_whole_course(user, clock)
     question = await start_quiz(user)
-    second = await answer_questions(user, question, await _key(database_url), right=1, count=1)
+    second = await answer_questions(user, question, await answer_key(database_url), right=1, count=1)
     stale_data = second.inline_keyboard[0][0].callback_data or ""
     clock.advance(minutes=60)
     scheduler = bot.running.bot_data.scheduler
@@ -105,7 +86,7 @@ async def test_an_attempt_is_submitted_automatically_at_its_time_limit(
 
 
 async def test_answering_after_the_time_limit_is_refused(bot: BotHarness, database_url: str) -> None:
-    clock = await _setup(bot, database_url, 2004)
+    clock = await prepare(bot, database_url, 2004)
     user = bot.user(2004)
     await study_whole_course(user, clock)
     question = await start_quiz(user)
@@ -129,11 +110,11 @@ async def test_answering_after_the_time_limit_is_refused(bot: BotHarness, databa
 async def test_a_restart_in_the_middle_resumes_at_the_same_question(
     bot: BotHarness, database_url: str
 ) -> None:
-    clock = await _setup(bot, database_url, 2005)
+    clock = await prepare(bot, database_url, 2005)
     user = bot.user(2005)
     await study_whole_course(user, clock)
     question = await start_quiz(user)
-    fourth = await answer_questions(user, question, await _key(database_url), right=3, count=3)
+    fourth = await answer_questions(user, question, await answer_key(database_url), right=3, count=3)
     assert "第 4/10 题" in (fourth.text or "")
     await bot.restart()
     install_clock(bot, clock)
@@ -150,7 +131,7 @@ async def test_a_restart_in_the_middle_resumes_at_the_same_question(
 
 
 async def test_bad_input_during_the_quiz_changes_nothing(bot: BotHarness, database_url: str) -> None:
-    clock = await _setup(bot, database_url, 2006, 2007)
+    clock = await prepare(bot, database_url, 2006, 2007)
     user = bot.user(2006)
     other = bot.user(2007)
     await study_whole_course(user, clock)
@@ -189,7 +170,7 @@ async def test_bad_input_during_the_quiz_changes_nothing(bot: BotHarness, databa
 async def test_an_attempt_open_across_a_restart_is_still_submitted_at_its_limit(
     bot: BotHarness, database_url: str
 ) -> None:
-    clock = await _setup(bot, database_url, 2008)
+    clock = await prepare(bot, database_url, 2008)
     user = bot.user(2008)
     await study_whole_course(user, clock)
     question = await start_quiz(user)
@@ -209,7 +190,7 @@ async def test_an_attempt_open_across_a_restart_is_still_submitted_at_its_limit(
 async def test_the_sweep_hands_in_an_attempt_whose_own_job_was_lost(
     bot: BotHarness, database_url: str
 ) -> None:
-    clock = await _setup(bot, database_url, 2009)
+    clock = await prepare(bot, database_url, 2009)
     user = bot.user(2009)
     await study_whole_course(user, clock)
     await start_quiz(user)
