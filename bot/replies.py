@@ -7,6 +7,8 @@ from telegram import Update
 from core.errors import DomainError
 from core.texts import t
 
+STALE = "common.stale_button"
+
 
 def error_text(error: DomainError) -> str:
     """Return the catalogue text for a domain error."""
@@ -21,3 +23,15 @@ async def reply_error(update: Update, error: DomainError) -> None:
         return
     if update.effective_message is not None:
         await update.effective_message.reply_text(text)
+
+
+async def refuse_button(update: Update, error: DomainError) -> None:
+    """Alert politely on a stale or forged button; any other refusal is sent to the chat in full."""
+    query = update.callback_query
+    assert query is not None
+    if error.key == STALE:
+        await query.answer(t(STALE), show_alert=True)
+        return
+    await query.answer()
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(error_text(error))

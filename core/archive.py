@@ -12,6 +12,7 @@ from core.db import Database
 from core.db.models import MailRequest, Plan, QuizAttempt, Registration, StudySession
 from core.exam import ExamResultView, exam_results_for
 from core.people import TelegramIdentity, ensure_user
+from core.rules import passed
 from core.tickets import SeatFacts, seat_of
 
 
@@ -23,6 +24,7 @@ class AttemptFacts:
     status: str
     score: int | None
     submitted_at: datetime | None
+    passed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,14 @@ async def archive_of(db: Database, who: TelegramIdentity) -> Archive:
                     required_minutes=plan.required_study_minutes,
                     pass_score=plan.pass_score,
                     attempts=tuple(
-                        AttemptFacts(a.attempt_no, a.status, a.score, a.submitted_at) for a in attempts.all()
+                        AttemptFacts(
+                            a.attempt_no,
+                            a.status,
+                            a.score,
+                            a.submitted_at,
+                            a.score is not None and passed(a.score, plan.pass_score),
+                        )
+                        for a in attempts.all()
                     ),
                 )
             )

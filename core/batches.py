@@ -185,7 +185,7 @@ async def create_batch(
             raise InvalidInput("offline.batch.day_past", day=t("common.date", d=day))
         start_time = _parse_time(time_raw)
         capacity = _parse_capacity(capacity_raw)
-        place = guard_text(" ".join(args[4:]), "培训地点", max_len=100, min_len=2)
+        place = guard_text(" ".join(args[4:]), t("offline.batch.place_label"), max_len=100, min_len=2)
         plan = await uow.session.scalar(select(Plan).where(Plan.plan_no == plan_no.strip()))
         if plan is None:
             raise NotFound("offline.batch.no_plan", plan_no=plan_no[:32])

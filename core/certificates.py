@@ -16,6 +16,7 @@ from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import guard_text, mask_id
 from core.people import TelegramIdentity, ensure_user
 from core.render.certificate import CertificateData, render_certificate
+from core.texts import t
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ async def my_certificate(db: Database, who: TelegramIdentity) -> CertificateDocu
         if row.pdf is None:
             row.pdf = render_certificate(await certificate_data(uow.session, row))
         document = CertificateDocument(
-            row.number, f"考评员电子证书-{row.number}.pdf", row.pdf, row.revoked_at is not None
+            row.number, t("certs.cert.filename", number=row.number), row.pdf, row.revoked_at is not None
         )
         await uow.commit()
     return document
@@ -176,7 +177,7 @@ async def revoke(
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
         number = checked_number(raw_number)
-        reason = guard_text(raw_reason, "撤销原因", max_len=200, min_len=2)
+        reason = guard_text(raw_reason, t("certs.revoke.reason_label"), max_len=200, min_len=2)
         row = await uow.session.scalar(
             select(IssuedCertificate).where(IssuedCertificate.number == number).with_for_update()
         )

@@ -196,8 +196,11 @@ def check_eligibility(facts: EligibilityFacts, now: datetime) -> list[Unmet]:
     unmet.extend(_employer_unmet(facts.institution))
     relied = [c for c in facts.certificates if qualifies(c, facts.plan_occupations)]
     if not relied:
-        occupations = "、".join(facts.plan_occupations) or "本计划所列职业"
-        unmet.append(Unmet("qualification", "rules.unmet.qualification", {"occupations": occupations}))
+        if facts.plan_occupations:
+            occupations = "、".join(facts.plan_occupations)
+            unmet.append(Unmet("qualification", "rules.unmet.qualification", {"occupations": occupations}))
+        else:
+            unmet.append(Unmet("qualification", "rules.unmet.qualification_any"))
     unproven = [c for c in relied if not c.supported]
     if unproven:
         names = "、".join(f"{c.occupation_or_specialty}（{c.level}）" for c in unproven)

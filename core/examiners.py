@@ -70,16 +70,7 @@ async def enter_examiner(session: AsyncSession, registration: Registration, leve
     return examiner
 
 
-EXPORT_HEADERS = (
-    "姓名",
-    "证件号码",
-    "工作单位",
-    "考评职业（工种）",
-    "考评等级",
-    "证书编号",
-    "发证日期",
-    "证书状态",
-)
+EXPORT_COLUMNS = ("name", "id_number", "institution", "occupation", "levels", "number", "issued_on", "status")
 
 
 async def export_examiners(
@@ -116,4 +107,5 @@ async def export_examiners(
             ]
             for name, id_number, institution, occupation, levels, number, issued_on, revoked_at in rows
         ]
-    return write_table(list(EXPORT_HEADERS), table, t("certs.examiner.sheet_title")), len(table)
+    headers = [t(f"certs.examiner.column.{key}") for key in EXPORT_COLUMNS]
+    return write_table(headers, table, t("certs.examiner.sheet_title")), len(table)

@@ -16,6 +16,7 @@ from core.db.models import Photo, utcnow
 from core.dialogs import DialogState
 from core.errors import InvalidInput, NotAllowed
 from core.people import TelegramIdentity
+from core.profile_fields import is_locked, view_of
 
 MB = 1024 * 1024
 MAX_PHOTO_BYTES = 3 * MB
@@ -108,13 +109,13 @@ async def start_upload(db: Database, who: TelegramIdentity) -> profile.Screen:
     async with db.uow() as uow:
         session = uow.session
         user, row = await profile.load_profile(session, who)
-        if await profile.is_locked(session, user.id):
+        if await is_locked(session, user.id):
             raise NotAllowed("profile.locked")
         state = await dialogs.load(session, user.id)
         walking = state is not None and state.flow == profile.FLOW and not state.data.get("edit")
         data = {} if walking and state is not None and state.step == "photo" else {"edit": True}
         await dialogs.save(session, user.id, DialogState(profile.FLOW, "photo", data))
-        view = await profile.view_of(session, row, locked=False)
+        view = await view_of(session, row, locked=False)
         await uow.commit()
     return profile.Screen("photo", view, editing=bool(data))
 

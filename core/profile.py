@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -12,81 +11,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import dialogs
 from core.db import Database
-from core.db.models import Institution, Photo, Profile, Registration, User
+from core.db.models import Institution, Profile, User
 from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.identity import (
-    IdType,
-    cross_check,
-    validate_address,
-    validate_birth_date,
-    validate_email,
-    validate_id,
-    validate_mobile,
-    validate_name,
-    validate_postcode,
-    validate_work_start,
-)
 from core.people import TelegramIdentity, ensure_user
-from core.rules import (
-    PROFILE_FIELD_LABELS,
-    PROVINCIAL_REGION,
-    ProfileFacts,
-    RegistrationStatus,
-    can_edit_profile,
-    missing_profile_fields,
+from core.profile_answers import InstitutionMatch, search_institutions, set_id_number, set_text
+from core.profile_fields import (
+    CHOICES,
+    DERIVED,
+    IDENTITY_FLAGS,
+    LABELS,
+    OPTIONAL,
+    REQUIRED,
+    STEPS,
+    ProfileView,
+    is_derived,
+    is_locked,
+    view_of,
 )
+from core.rules import PROVINCIAL_REGION
 
 FLOW = "profile"
-ID_TYPES: tuple[str, ...] = tuple(item.value for item in IdType)
-GENDERS = ("男", "女")
-EDUCATIONS = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中等职业教育", "普通高中", "初中及以下")
-REGIONS = (
-    PROVINCIAL_REGION, "合肥市", "芜湖市", "蚌埠市", "淮南市", "马鞍山市", "淮北市", "铜陵市", "安庆市",
-    "黄山市", "滁州市", "阜阳市", "宿州市", "六安市", "亳州市", "池州市", "宣城市",
-)  # fmt: skip
-CATEGORIES = ("企业职工", "机关事业单位人员", "院校教师", "社会人员", "其他")
-IDENTITY_FLAGS = ("在校人员", "服役军人", "下岗人员", "失业人员", "残疾人员", "农民工", "两劳人员", "其他")
-CHOICES: Mapping[str, tuple[str, ...]] = {
-    "id_type": ID_TYPES,
-    "gender": GENDERS,
-    "education": EDUCATIONS,
-    "region": REGIONS,
-    "category": CATEGORIES,
-}
-REQUIRED: tuple[str, ...] = tuple(f.name for f in fields(ProfileFacts))
-OPTIONAL = ("identity_flags", "institution", "work_started_on", "photo")
-STEPS = REQUIRED + OPTIONAL
-LABELS: Mapping[str, str] = {
-    **PROFILE_FIELD_LABELS,
-    "identity_flags": "人员身份",
-    "institution": "单位名称",
-    "work_started_on": "参加工作时间",
-    "photo": "照片",
-}
-DERIVED = ("birth_date", "gender")
-SEARCH_LIMIT = 8
-SEARCH_MAX = 40
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileView:
-    """The profile as the candidate sees it: display text per field, what is missing, whether it is locked."""
-
-    values: Mapping[str, str]
-    missing: tuple[str, ...]
-    derived_from_id: bool
-    has_photo: bool
-    locked: bool
-    flags: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class InstitutionMatch:
-    """One registry entry offered as a button when the candidate searches for an employer."""
-
-    id: int
-    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,53 +45,6 @@ class Screen:
     resumed: bool = False
     matches: tuple[InstitutionMatch, ...] = ()
     searched: str | None = None
-
-
-def _display(profile: Profile, field: str, institution: str | None) -> str:
-    if field == "identity_flags":
-        return "、".join(profile.identity_flags or [])
-    if field == "institution":
-        return institution or ""
-    value = getattr(profile, field, None)
-    if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
-    return str(value) if value else ""
-
-
-def facts_of(profile: Profile | None) -> ProfileFacts:
-    """The rules' view of a profile row (None when the candidate never opened 个人信息)."""
-    if profile is None:
-        return ProfileFacts()
-    return ProfileFacts(**{name: getattr(profile, name) for name in REQUIRED})
-
-
-def is_derived(profile: Profile) -> bool:
-    """Birth date and gender come from a resident ID number and are not asked again."""
-    return profile.id_type == IdType.RESIDENT.value and bool(profile.id_number)
-
-
-async def is_locked(session: AsyncSession, user_id: int) -> bool:
-    """After approval, changes go through staff."""
-    statuses = await session.scalars(select(Registration.status).where(Registration.user_id == user_id))
-    known = {status.value for status in RegistrationStatus}
-    return any(s in known and not can_edit_profile(RegistrationStatus(s)) for s in statuses)
-
-
-async def view_of(session: AsyncSession, profile: Profile, locked: bool) -> ProfileView:
-    institution = None
-    if profile.institution_id is not None:
-        institution = await session.scalar(
-            select(Institution.name).where(Institution.id == profile.institution_id)
-        )
-    photo = await session.scalar(select(Photo.id).where(Photo.user_id == profile.user_id))
-    return ProfileView(
-        values={field: _display(profile, field, institution) for field in STEPS if field != "photo"},
-        missing=tuple(missing_profile_fields(facts_of(profile))),
-        derived_from_id=is_derived(profile),
-        has_photo=photo is not None,
-        locked=locked,
-        flags=tuple(profile.identity_flags or []),
-    )
 
 
 async def load_profile(session: AsyncSession, who: TelegramIdentity) -> tuple[User, Profile]:
@@ -230,59 +128,6 @@ async def open_profile(db: Database, who: TelegramIdentity) -> Screen:
     return screen
 
 
-async def _set_id_number(session: AsyncSession, user: User, profile: Profile, raw: str, today: date) -> None:
-    if not profile.id_type:
-        raise InvalidInput("profile.id_type_first")
-    parsed = validate_id(IdType(profile.id_type), raw, today)
-    taken = await session.scalar(
-        select(Profile.id).where(Profile.id_number == parsed.number, Profile.user_id != user.id)
-    )
-    if taken is not None:
-        raise Conflict("profile.id_taken")
-    profile.id_number = parsed.number
-    if parsed.birth_date is not None and parsed.gender is not None:
-        profile.birth_date, profile.gender = parsed.birth_date, parsed.gender
-
-
-def _id_type(profile: Profile) -> IdType:
-    return IdType(profile.id_type) if profile.id_type else IdType.RESIDENT
-
-
-def _set_text(profile: Profile, field: str, raw: str, today: date) -> None:
-    if field == "name":
-        profile.name = validate_name(raw, _id_type(profile))
-    elif field == "birth_date":
-        born = validate_birth_date(raw, today)
-        if is_derived(profile):
-            cross_check(validate_id(_id_type(profile), profile.id_number or "", today), born, None)
-        profile.birth_date = born
-    elif field == "mobile":
-        profile.mobile = validate_mobile(raw)
-    elif field == "email":
-        profile.email = validate_email(raw)
-    elif field == "postcode":
-        profile.postcode = validate_postcode(raw)
-    elif field == "address":
-        profile.address = validate_address(raw)
-    elif field == "work_started_on":
-        profile.work_started_on = validate_work_start(raw, today, profile.birth_date)
-    else:
-        raise InvalidInput("profile.use_buttons", field=LABELS.get(field, field))
-
-
-async def _search(session: AsyncSession, raw: str) -> tuple[str, tuple[InstitutionMatch, ...]]:
-    text = " ".join(raw.split())[:SEARCH_MAX]
-    if len(text) < 2:
-        raise InvalidInput("profile.search_short")
-    rows = await session.execute(
-        select(Institution.id, Institution.name)
-        .where(Institution.name.contains(text, autoescape=True))
-        .order_by(Institution.name)
-        .limit(SEARCH_LIMIT)
-    )
-    return text, tuple(InstitutionMatch(i, n) for i, n in rows.all())
-
-
 async def answer_text(db: Database, who: TelegramIdentity, text: str, today: date, tech_phone: str) -> Screen:
     """Validate and save a typed answer for the open step; invalid input changes nothing."""
     async with db.uow() as uow:
@@ -290,7 +135,7 @@ async def answer_text(db: Database, who: TelegramIdentity, text: str, today: dat
         user, profile, state = await editable(session, who)
         step = state.step
         if step == "institution":
-            searched, matches = await _search(session, text)
+            searched, matches = await search_institutions(session, text)
             view = await view_of(session, profile, locked=False)
             editing = bool(state.data.get("edit"))
             return Screen(step, view, editing=editing, matches=matches, searched=searched)
@@ -301,9 +146,9 @@ async def answer_text(db: Database, who: TelegramIdentity, text: str, today: dat
         if step in CHOICES and text.strip() in CHOICES[step]:
             return await _choose_in(session, user, profile, state, step, text.strip(), tech_phone)
         if step == "id_number":
-            await _set_id_number(session, user, profile, text, today)
+            await set_id_number(session, user, profile, text, today)
         else:
-            _set_text(profile, step, text, today)
+            set_text(profile, step, text, today)
         screen = await advance(session, user, profile, state, step)
         await _commit(session)
     return screen

@@ -182,22 +182,43 @@ async def remember_message(db: Database, attempt_id: int, revision: int, message
             await uow.commit()
 
 
+async def _locked_attempt(
+    session: AsyncSession, attempt_id: int, telegram_id: int | None = None
+) -> tuple[QuizAttempt, Plan, int] | None:
+    """The attempt, its plan and its holder's Telegram id, locked against a concurrent press or time-out."""
+    statement = (
+        select(QuizAttempt, Plan, User.telegram_id)
+        .join(Registration, Registration.id == QuizAttempt.registration_id)
+        .join(Plan, Plan.id == Registration.plan_id)
+        .join(User, User.id == Registration.user_id)
+        .where(QuizAttempt.id == attempt_id)
+        .with_for_update(of=QuizAttempt)
+    )
+    if telegram_id is not None:
+        statement = statement.where(User.telegram_id == telegram_id)
+    row = (await session.execute(statement)).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 async def _owned_attempt(
     session: AsyncSession, telegram_id: int, attempt_id: int
 ) -> tuple[QuizAttempt, Plan]:
-    row = (
-        await session.execute(
-            select(QuizAttempt, Plan)
-            .join(Registration, Registration.id == QuizAttempt.registration_id)
-            .join(Plan, Plan.id == Registration.plan_id)
-            .join(User, User.id == Registration.user_id)
-            .where(QuizAttempt.id == attempt_id, User.telegram_id == telegram_id)
-            .with_for_update(of=QuizAttempt)
-        )
-    ).first()
-    if row is None:
+    found = await _locked_attempt(session, attempt_id, telegram_id)
+    if found is None:
         raise NotAllowed("quiz.stale_button")
-    return row[0], row[1]
+    return found[0], found[1]
+
+
+async def _time_out(session: AsyncSession, attempt: QuizAttempt, plan: Plan, now: datetime) -> Finished:
+    """Hand in an attempt whose time limit has passed, scored as it stands."""
+    return await finish(
+        session,
+        attempt,
+        now,
+        timed_out=True,
+        pass_score=plan.pass_score,
+        max_attempts=plan.max_quiz_attempts,
+    )
 
 
 async def press(db: Database, telegram_id: int, pressed: Press, *, now: datetime, tz: ZoneInfo) -> Screen:
@@ -208,14 +229,7 @@ async def press(db: Database, telegram_id: int, pressed: Press, *, now: datetime
         if attempt.status != "open":
             raise NotAllowed("quiz.attempt_finished")
         if now >= attempt.deadline:
-            done = await finish(
-                session,
-                attempt,
-                now,
-                timed_out=True,
-                pass_score=plan.pass_score,
-                max_attempts=plan.max_quiz_attempts,
-            )
+            done = await _time_out(session, attempt, plan, now)
             await uow.commit()
             return result_screen(done, plan.pass_score, refused_late=True)
         if pressed.message_id != attempt.message_id:
@@ -249,29 +263,13 @@ async def auto_submit(db: Database, attempt_id: int, *, now: datetime) -> AutoSu
     """Hand in an attempt whose time is up, even if the candidate has gone; skip closed ones."""
     async with db.uow() as uow:
         session = uow.session
-        row = (
-            await session.execute(
-                select(QuizAttempt, Plan, User.telegram_id)
-                .join(Registration, Registration.id == QuizAttempt.registration_id)
-                .join(Plan, Plan.id == Registration.plan_id)
-                .join(User, User.id == Registration.user_id)
-                .where(QuizAttempt.id == attempt_id)
-                .with_for_update(of=QuizAttempt)
-            )
-        ).first()
-        if row is None:
+        found = await _locked_attempt(session, attempt_id)
+        if found is None:
             return None
-        attempt, plan, telegram_id = row
+        attempt, plan, telegram_id = found
         if attempt.status != "open" or now < attempt.deadline:
             return None
-        done = await finish(
-            session,
-            attempt,
-            now,
-            timed_out=True,
-            pass_score=plan.pass_score,
-            max_attempts=plan.max_quiz_attempts,
-        )
+        done = await _time_out(session, attempt, plan, now)
         await uow.commit()
     return AutoSubmitted(telegram_id, done.message_id, result_screen(done, plan.pass_score))
 

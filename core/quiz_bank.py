@@ -12,7 +12,7 @@ from core import dialogs
 from core.db import Database
 from core.db.models import BankQuestion, BlueprintEntry, Plan
 from core.errors import NotAllowed
-from core.people import TelegramIdentity, ensure_user, is_staff
+from core.people import TelegramIdentity, is_staff
 from core.question_import import (
     ParsedQuestion,
     blueprint_lines,
@@ -122,12 +122,7 @@ BANK_IMPORT_FLOW = "bank_import"
 
 async def begin_bank_import(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
     """Wait for a question bank file from a staff member; refuse anyone else."""
-    async with db.uow() as uow:
-        if not await is_staff(uow.session, who.telegram_id, staff_ids):
-            raise NotAllowed("common.not_allowed")
-        user = await ensure_user(uow.session, who)
-        await dialogs.save(uow.session, user.id, dialogs.DialogState(BANK_IMPORT_FLOW, "file"))
-        await uow.commit()
+    await dialogs.await_staff_file(db, who, staff_ids, BANK_IMPORT_FLOW)
 
 
 BLUEPRINT_IMPORT_FLOW = "blueprint_import"
@@ -144,12 +139,7 @@ class BlueprintSummary:
 
 async def begin_blueprint_import(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
     """Wait for a blueprint file from a staff member; refuse anyone else."""
-    async with db.uow() as uow:
-        if not await is_staff(uow.session, who.telegram_id, staff_ids):
-            raise NotAllowed("common.not_allowed")
-        user = await ensure_user(uow.session, who)
-        await dialogs.save(uow.session, user.id, dialogs.DialogState(BLUEPRINT_IMPORT_FLOW, "file"))
-        await uow.commit()
+    await dialogs.await_staff_file(db, who, staff_ids, BLUEPRINT_IMPORT_FLOW)
 
 
 async def import_blueprint(

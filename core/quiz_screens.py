@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import QuizAttempt
 from core.quiz_store import Finished, items_of, shown_question
-from core.rules import QuestionType
+from core.rules import QuestionType, passed
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,11 @@ class ResultScreen:
     attempts_left: int
     timed_out: bool
     refused_late: bool = False
+
+    @property
+    def best_passed(self) -> bool:
+        """The best score so far reaches the pass mark, so no further attempt is needed."""
+        return self.best is not None and passed(self.best, self.pass_score)
 
 
 Screen = QuestionScreen | ReviewScreen | ConfirmScreen | ResultScreen

@@ -14,7 +14,8 @@ from core.db import Database
 from core.db.models import Plan, Profile, Registration
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people import TelegramIdentity, ensure_user
-from core.profile import facts_of
+from core.profile_fields import facts_of
+from core.registration_facts import registration_window
 from core.registration_views import (
     EDITABLE,
     CertificateView,
@@ -24,7 +25,6 @@ from core.registration_views import (
     build_view,
     own_registration,
     plan_view,
-    registration_window,
 )
 from core.rules import (
     STATUS_LABELS,

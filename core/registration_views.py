@@ -9,20 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db.models import Batch, Certificate, Institution, Photo, Plan, Profile, Proof, Registration, User
+from core.db.models import Batch, Certificate, Plan, Proof, Registration, User
 from core.errors import InvalidInput
-from core.profile import facts_of
-from core.rules import (
-    STATUS_LABELS,
-    CertificateFacts,
-    EligibilityFacts,
-    InstitutionFacts,
-    Unmet,
-    Window,
-    check_eligibility,
-    missing_profile_fields,
-)
-from core.staff.institutions import FILING_LABELS, KIND_LABELS
+from core.registration_facts import eligibility_facts, registration_window
+from core.rules import STATUS_LABELS, Unmet, check_eligibility
 
 EDITABLE = ("draft", "rejected")
 
@@ -99,11 +89,6 @@ class Home:
     plans: tuple[PlanView, ...]
 
 
-def registration_window(plan: Plan, tz: ZoneInfo) -> Window:
-    """The plan's registration days as aware instants in the programme's time zone."""
-    return Window.from_dates(plan.registration_start, plan.registration_end, tz)
-
-
 async def plan_view(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo) -> PlanView:
     batches = await session.scalars(select(Batch).where(Batch.plan_id == plan.id).order_by(Batch.code))
     return PlanView(
@@ -119,20 +104,6 @@ async def plan_view(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneIn
         batches=tuple(
             BatchView(b.code, b.name, b.day, b.start_time, b.place, b.capacity) for b in batches.all()
         ),
-    )
-
-
-async def institution_facts(session: AsyncSession, institution_id: int | None) -> InstitutionFacts | None:
-    """The employer as the eligibility rules see it."""
-    institution = await session.get(Institution, institution_id) if institution_id is not None else None
-    if institution is None:
-        return None
-    parent = await session.get(Institution, institution.parent_id) if institution.parent_id else None
-    return InstitutionFacts(
-        name=institution.name,
-        type=KIND_LABELS.get(institution.kind, institution.kind),
-        filing_status=FILING_LABELS.get(institution.filing_status, institution.filing_status),
-        parent_type=KIND_LABELS.get(parent.kind, parent.kind) if parent else None,
     )
 
 
@@ -164,29 +135,8 @@ async def build_view(
     """Everything 我的报名 shows about one registration, including every unmet condition at once."""
     plan = await session.get(Plan, registration.plan_id)
     assert plan is not None
-    profile = await session.scalar(select(Profile).where(Profile.user_id == registration.user_id))
-    has_photo = await session.scalar(select(Photo.id).where(Photo.user_id == registration.user_id))
     certificates = await certificates_of(session, registration.id)
-    facts = EligibilityFacts(
-        missing_profile_fields=missing_profile_fields(facts_of(profile)),
-        has_photo=has_photo is not None,
-        region=profile.region if profile else None,
-        institution=await institution_facts(session, profile.institution_id if profile else None),
-        certificates=[
-            CertificateFacts(
-                kind="title" if c.kind == "title" else "skill",
-                occupation_or_specialty=c.field,
-                level=c.level,
-                verified=c.verified,
-                proof_count=c.proofs,
-            )
-            for c in certificates
-        ],
-        pledge_confirmed=registration.pledge_confirmed,
-        plan_occupations=[registration.occupation] if registration.occupation else list(plan.occupations),
-        registration=registration_window(plan, tz),
-        tech_support_phone=tech_phone,
-    )
+    facts = await eligibility_facts(session, registration, plan, tz, tech_phone)
     editable = registration.status in EDITABLE
     key, deadline = _next_step(registration.status, plan)
     return RegistrationView(

@@ -11,13 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
-from core.course_import import ParsedModule, parse_course, sample_course
 from core.db import Database
 from core.db.models import CourseModule, StudySession
 from core.enrolment import Enrolment, find_enrolment
 from core.errors import Conflict, NotAllowed, NotFound
-from core.people import TelegramIdentity, ensure_user, is_staff
 from core.rules import credit_for_session, total_credit
 
 ZERO = timedelta(0)
@@ -91,15 +88,6 @@ class FinishResult:
     def quiz_unlocked(self) -> bool:
         """Whether this finish reached the required time."""
         return self.credited_minutes >= self.required_minutes
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """What an import changed."""
-
-    added: int
-    updated: int
-    total_minutes: int
 
 
 def _minutes(delta: timedelta) -> int:
@@ -249,58 +237,3 @@ async def finish_module(
         )
         await uow.commit()
     return result
-
-
-async def _store_modules(session: AsyncSession, modules: Sequence[ParsedModule]) -> ImportSummary:
-    existing = {m.code: m for m in (await session.scalars(select(CourseModule))).all()}
-    added = updated = 0
-    for position, parsed in enumerate(modules, start=1):
-        row = existing.get(parsed.code)
-        if row is None:
-            row = CourseModule(code=parsed.code)
-            session.add(row)
-            added += 1
-        else:
-            updated += 1
-        row.position, row.area, row.title, row.minutes = position, parsed.area, parsed.title, parsed.minutes
-        row.body, row.document_name, row.document_url = parsed.body, parsed.document_name, parsed.document_url
-        row.active = True
-    imported = {m.code for m in modules}
-    for code, row in existing.items():
-        if code not in imported:
-            row.active = False
-    return ImportSummary(added, updated, sum(m.minutes for m in modules))
-
-
-async def import_course(
-    db: Database, telegram_id: int, staff_ids: frozenset[int], data: bytes, filename: str
-) -> ImportSummary:
-    """Replace the course with an uploaded one (staff only); modules left out are retired, credit is kept."""
-    modules = parse_course(data, filename)
-    async with db.uow() as uow:
-        if not await is_staff(uow.session, telegram_id, staff_ids):
-            raise NotAllowed("common.not_allowed")
-        summary = await _store_modules(uow.session, modules)
-        await uow.commit()
-    return summary
-
-
-async def seed_sample_course(session: AsyncSession) -> bool:
-    """Load the sample course unless a course exists, inside the caller's unit of work."""
-    if await session.scalar(select(CourseModule.id).limit(1)) is not None:
-        return False
-    await _store_modules(session, sample_course())
-    return True
-
-
-COURSE_IMPORT_FLOW = "course_import"
-
-
-async def begin_course_import(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
-    """Wait for a course file from a staff member; refuse anyone else."""
-    async with db.uow() as uow:
-        if not await is_staff(uow.session, who.telegram_id, staff_ids):
-            raise NotAllowed("common.not_allowed")
-        user = await ensure_user(uow.session, who)
-        await dialogs.save(uow.session, user.id, dialogs.DialogState(COURSE_IMPORT_FLOW, "file"))
-        await uow.commit()

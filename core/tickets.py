@@ -98,7 +98,9 @@ async def my_ticket(db: Database, who: TelegramIdentity, tz: ZoneInfo) -> Ticket
         user = await ensure_user(uow.session, who)
         data = await ticket_data(uow.session, user.id, tz)
         await uow.commit()
-    return TicketDocument(data.ticket_no, f"准考证-{data.ticket_no}.pdf", render_ticket(data))
+    return TicketDocument(
+        data.ticket_no, t("offline.ticket.filename", ticket=data.ticket_no), render_ticket(data)
+    )
 
 
 async def open_checkin(

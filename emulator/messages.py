@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import mimetypes
 import time
 from typing import TYPE_CHECKING, Any
 
 from emulator.limits import MAX_CALLBACK_ANSWER_TEXT, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
 from emulator.markup import FormattedText, Markup, format_text, inline_only, parse_markup
-from emulator.params import ApiError, UploadedFile, bad_request, require
-from emulator.state import JSON, BotFile, BotMessage, CallbackAnswer, StoredFile, image_size
+from emulator.params import ApiError, bad_request, require
+from emulator.state import JSON, BotMessage, CallbackAnswer, image_size
+from emulator.uploads import Files, bot_file, input_file
 from emulator.user import EmulatedUser
 
 if TYPE_CHECKING:
     from emulator.server import BotApiEmulator
-
-Files = dict[str, UploadedFile]
 
 
 def chat_user(emu: BotApiEmulator, params: dict[str, Any]) -> EmulatedUser:
@@ -43,6 +41,29 @@ def _caption(emu: BotApiEmulator, params: dict[str, Any]) -> FormattedText | Non
         "message caption is too long",
         emu.strict_html,
     )
+
+
+def _message_text(emu: BotApiEmulator, params: dict[str, Any]) -> FormattedText:
+    formatted = format_text(
+        require(params, "text"),
+        params.get("parse_mode"),
+        params.get("entities"),
+        MAX_TEXT_LENGTH,
+        "message is too long",
+        emu.strict_html,
+    )
+    if not formatted.text.strip():
+        raise bad_request("message text is empty")
+    return formatted
+
+
+def _caption_fields(caption: FormattedText | None) -> dict[str, Any]:
+    return {
+        "caption": caption.text if caption else None,
+        "html": caption.raw if caption else None,
+        "caption_entities": caption.entities if caption else (),
+        "parse_mode": caption.parse_mode if caption else None,
+    }
 
 
 def _reply_to(user: EmulatedUser, params: dict[str, Any]) -> int | None:
@@ -97,17 +118,7 @@ def _deliver(
 
 async def send_message(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
     user = chat_user(emu, params)
-    text = require(params, "text")
-    formatted = format_text(
-        text,
-        params.get("parse_mode"),
-        params.get("entities"),
-        MAX_TEXT_LENGTH,
-        "message is too long",
-        emu.strict_html,
-    )
-    if not formatted.text.strip():
-        raise bad_request("message text is empty")
+    formatted = _message_text(emu, params)
     markup = parse_markup(params.get("reply_markup"))
     return _deliver(
         emu,
@@ -122,49 +133,9 @@ async def send_message(emu: BotApiEmulator, params: dict[str, Any], files: Files
     )
 
 
-def _input_file(
-    emu: BotApiEmulator, params: dict[str, Any], files: Files, field: str, kind: str
-) -> StoredFile:
-    value = params.get(field)
-    upload: UploadedFile | None = files.get(field)
-    if isinstance(value, str) and value.startswith("attach://"):
-        upload = files.get(value[len("attach://") :])
-        if upload is None:
-            raise bad_request(f"file {value[len('attach://') :]} not found in the request")
-    if upload is not None:
-        if upload.too_big:
-            raise ApiError(413, "Request Entity Too Large")
-        if not upload.data:
-            raise bad_request("file must be non-empty")
-        name = upload.filename or None
-        mime = upload.content_type
-        if not mime or mime == "application/octet-stream":
-            mime = (mimetypes.guess_type(name)[0] if name else None) or mime
-        return emu.files.add(upload.data, kind, name, mime)
-    if isinstance(value, str) and value:
-        stored = emu.files.get(value)
-        if stored is not None:
-            return stored
-        raise bad_request("wrong file identifier/HTTP URL specified")
-    raise bad_request(f"there is no {field} in the request")
-
-
-def _bot_file(stored: StoredFile, width: int | None = None, height: int | None = None) -> BotFile:
-    return BotFile(
-        file_id=stored.file_id,
-        file_unique_id=stored.file_unique_id,
-        file_name=stored.file_name,
-        mime_type=stored.mime_type,
-        data=stored.data,
-        file_size=stored.size,
-        width=width,
-        height=height,
-    )
-
-
 async def send_document(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
     user = chat_user(emu, params)
-    stored = _input_file(emu, params, files, "document", "documents")
+    stored = input_file(emu, params, files, "document", "documents")
     caption = _caption(emu, params)
     markup = parse_markup(params.get("reply_markup"))
     return _deliver(
@@ -173,17 +144,14 @@ async def send_document(emu: BotApiEmulator, params: dict[str, Any], files: File
         "sendDocument",
         params,
         markup,
-        document=_bot_file(stored),
-        caption=caption.text if caption else None,
-        html=caption.raw if caption else None,
-        caption_entities=caption.entities if caption else (),
-        parse_mode=caption.parse_mode if caption else None,
+        document=bot_file(stored),
+        **_caption_fields(caption),
     )
 
 
 async def send_photo(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
     user = chat_user(emu, params)
-    stored = _input_file(emu, params, files, "photo", "photos")
+    stored = input_file(emu, params, files, "photo", "photos")
     width, height = image_size(stored.data)
     if stored.data and width == 0:
         raise bad_request("IMAGE_PROCESS_FAILED")
@@ -195,11 +163,8 @@ async def send_photo(emu: BotApiEmulator, params: dict[str, Any], files: Files) 
         "sendPhoto",
         params,
         markup,
-        photo=_bot_file(stored, width, height),
-        caption=caption.text if caption else None,
-        html=caption.raw if caption else None,
-        caption_entities=caption.entities if caption else (),
-        parse_mode=caption.parse_mode if caption else None,
+        photo=bot_file(stored, width, height),
+        **_caption_fields(caption),
     )
 
 
@@ -235,17 +200,7 @@ def _apply_edit(emu: BotApiEmulator, user: EmulatedUser, old: BotMessage, **chan
 
 async def edit_message_text(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
     user, message = _message_to_edit(emu, params)
-    text = require(params, "text")
-    formatted = format_text(
-        text,
-        params.get("parse_mode"),
-        params.get("entities"),
-        MAX_TEXT_LENGTH,
-        "message is too long",
-        emu.strict_html,
-    )
-    if not formatted.text.strip():
-        raise bad_request("message text is empty")
+    formatted = _message_text(emu, params)
     if message.text is None:
         raise bad_request("there is no text in the message to edit")
     markup = inline_only(params.get("reply_markup"))
@@ -272,12 +227,9 @@ async def edit_message_caption(emu: BotApiEmulator, params: dict[str, Any], file
         emu,
         user,
         message,
-        caption=caption.text if caption else None,
-        caption_entities=caption.entities if caption else (),
         inline_keyboard=markup.inline,
         reply_markup=markup.inline_raw,
-        html=caption.raw if caption else None,
-        parse_mode=caption.parse_mode if caption else None,
+        **_caption_fields(caption),
     )
 
 

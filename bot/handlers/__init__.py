@@ -49,6 +49,7 @@ FEATURES: tuple[ModuleType, ...] = (
     notices,  # read receipts, mute
 )
 
+
 def register(app: App) -> Routes:
     """Register handlers in the order that decides who sees an update first, and collect routes."""
     routes = Routes()

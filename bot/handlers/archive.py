@@ -49,7 +49,7 @@ def archive_text(a: Archive, tz: ZoneInfo) -> str:
                 else t(
                     "certs.archive.attempt_score",
                     score=attempt.score,
-                    verdict=_verdict(attempt.score >= r.pass_score),
+                    verdict=_verdict(attempt.passed),
                 )
             )
             lines.append(t("certs.archive.attempt", no=attempt.attempt_no, score=score))
@@ -116,7 +116,9 @@ async def export_examiners(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(t("certs.examiner.export_empty"))
         return
     await update.effective_message.reply_document(
-        workbook, filename="考评人员信息库.xlsx", caption=t("certs.examiner.export_caption", count=count)
+        workbook,
+        filename=t("certs.examiner.export_filename"),
+        caption=t("certs.examiner.export_caption", count=count),
     )
 
 

@@ -93,7 +93,7 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
             identity(update),
             services.settings.staff_ids,
             data,
-            document.file_name or "成绩.xlsx",
+            document.file_name or t("offline.exam.default_filename"),
             today,
             _issuer(context),
         )

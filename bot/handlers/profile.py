@@ -10,12 +10,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import Context
 from bot.handlers.start import identity
 from bot.keyboards import main_menu
-from bot.replies import error_text
+from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes
 from core import photos, profile
 from core.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
-from core.profile import CHOICES, IDENTITY_FLAGS, LABELS, Screen
+from core.profile import Screen
+from core.profile_fields import CHOICES, DERIVED, IDENTITY_FLAGS, LABELS, OPTIONAL, REQUIRED
 from core.texts import t
 
 PREFIX = "prof:"
@@ -23,7 +24,6 @@ _BUTTON = re.compile(
     r"prof:(?:(set):([a-z_]{1,20}):(\d{1,2})|(flag):(\d{1,2})|(inst):(\d{1,12})"
     r"|(edit|next):([a-z_]{1,20})|(ok|photo|keep))"
 )
-STALE = "common.stale_button"
 
 
 def _choice_rows(field: str) -> list[list[InlineKeyboardButton]]:
@@ -61,7 +61,7 @@ def _summary(screen: Screen) -> tuple[str, InlineKeyboardMarkup | None]:
         lines.append(t("profile.summary_locked"))
         return "\n".join(lines), None
     lines.append(t("profile.summary_hint"))
-    editable = [f for f in view.values if not (view.derived_from_id and f in profile.DERIVED)]
+    editable = [f for f in view.values if not (view.derived_from_id and f in DERIVED)]
     buttons = [
         InlineKeyboardButton(t("profile.button_edit", label=LABELS[f]), callback_data=f"{PREFIX}edit:{f}")
         for f in editable
@@ -88,9 +88,9 @@ def _question(screen: Screen) -> tuple[str, InlineKeyboardMarkup | None]:
             ]
         else:
             text = t("profile.search_none", text=screen.searched)
-    if step in profile.OPTIONAL and step != "identity_flags":
+    if step in OPTIONAL and step != "identity_flags":
         rows.append([InlineKeyboardButton(t("profile.button_skip"), callback_data=f"{PREFIX}next:{step}")])
-    elif screen.editing and step not in profile.OPTIONAL:
+    elif screen.editing and step not in OPTIONAL:
         rows.append([InlineKeyboardButton(t("profile.button_keep"), callback_data=f"{PREFIX}keep")])
     return text, InlineKeyboardMarkup(rows) if rows else None
 
@@ -126,7 +126,7 @@ async def _render(update: Update, context: Context, screen: Screen) -> None:
 async def show_profile(update: Update, context: Context) -> None:
     """Open 个人信息: resume at the first missing field, or show the summary."""
     screen = await profile.open_profile(context.bot_data.db, identity(update))
-    if screen.step == profile.REQUIRED[0] and not screen.resumed:
+    if screen.step == REQUIRED[0] and not screen.resumed:
         assert update.effective_chat is not None
         await context.bot.send_message(update.effective_chat.id, t("profile.intro"))
     await _render(update, context, screen)
@@ -212,12 +212,7 @@ async def on_button(update: Update, context: Context) -> None:
         else:
             screen = await profile.open_profile(db, who)
     except DomainError as refused:
-        if refused.key == STALE:
-            await query.answer(t(STALE), show_alert=True)
-            return
-        await query.answer()
-        assert update.effective_chat is not None
-        await context.bot.send_message(update.effective_chat.id, error_text(refused))
+        await refuse_button(update, refused)
         return
     await query.answer()
     await _render(update, context, screen)

@@ -177,8 +177,7 @@ def result_text(screen: ResultScreen) -> str:
     )
     if screen.best is not None and screen.best != screen.score:
         parts.append(t("quiz.result_best", best=screen.best))
-    best_passed = screen.best is not None and screen.best >= screen.pass_score
-    if best_passed:
+    if screen.best_passed:
         parts.append(t("quiz.result_next"))
     elif screen.attempts_left > 0:
         parts.append(t("quiz.result_retry", left=screen.attempts_left))

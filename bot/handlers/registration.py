@@ -4,101 +4,28 @@ from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
 from bot.handlers import profile as profile_screens
+from bot.handlers.registration_views import PREFIX, button, plan_text, view_markup, view_text
 from bot.handlers.start import identity
-from bot.replies import error_text
+from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes
 from core import registration, registration_certs
 from core.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.photos import MAX_PROOF_BYTES, check_declared_size
-from core.profile import LABELS
-from core.registration import PlanView, RegistrationView
+from core.profile_fields import LABELS
+from core.registration import RegistrationView
 from core.registration_certs import CertPrompt
 from core.texts import t
 
-PREFIX = "reg:"
 _BUTTON = re.compile(
     r"reg:(?:(plan|view|cert|proof|del|pledge|pok|submit):(\d{1,12})|(occ):(\d{1,12}):(\d{1,2})"
     r"|c:(kind|field|level):(\d{1,2})|(pdone))"
 )
-STALE = "common.stale_button"
-
-
-def _button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=PREFIX + data)
-
-
-def _date(value: object) -> str:
-    return t("common.date", d=value)
-
-
-def _view_text(view: RegistrationView) -> str:
-    lines = [
-        t(
-            "registration.view",
-            plan_no=view.plan_no,
-            plan_name=view.plan_name,
-            occupation=view.occupation,
-            status=view.status_label,
-        )
-    ]
-    if view.reject_reason:
-        lines.append(t("registration.reason", reason=view.reject_reason))
-    step = t("registration.next_line", next=t(view.next_step))
-    if view.deadline is not None:
-        step += t("registration.deadline", date=_date(view.deadline))
-    lines.append(step)
-    if view.certificates:
-        lines.append(t("registration.certificates_header"))
-        for n, c in enumerate(view.certificates, 1):
-            support = (
-                t("registration.verified")
-                if c.verified
-                else t("registration.proofs", count=c.proofs)
-                if c.proofs
-                else t("registration.no_proof")
-            )
-            lines.append(
-                t(
-                    "registration.certificate_line",
-                    n=n,
-                    kind=t(f"registration.kind.{c.kind}"),
-                    field=c.field,
-                    level=c.level,
-                    number=c.number,
-                    issuer=c.issuer,
-                    issued=_date(c.issued_on),
-                    support=support,
-                )
-            )
-    else:
-        lines.append(t("registration.no_certificates"))
-    lines.append(t("registration.pledge_yes" if view.pledge_confirmed else "registration.pledge_no"))
-    if view.editable and view.unmet:
-        lines.append(t("registration.unmet_header"))
-        lines.extend(f"{i}. {t(u.key, **u.params)}" for i, u in enumerate(view.unmet, 1))
-    elif view.editable:
-        lines.append(t("registration.ready"))
-    return "\n".join(lines)
-
-
-def _view_markup(view: RegistrationView) -> InlineKeyboardMarkup:
-    if not view.editable:
-        return InlineKeyboardMarkup([[_button(t("registration.button.refresh"), f"view:{view.id}")]])
-    rows = [[_button(t("registration.button.add_certificate"), f"cert:{view.id}")]]
-    for n, c in enumerate(view.certificates, 1):
-        row = [] if c.verified else [_button(t("registration.button.proof", n=n), f"proof:{c.id}")]
-        row.append(_button(t("registration.button.delete", n=n), f"del:{c.id}"))
-        rows.append(row)
-    if not view.pledge_confirmed:
-        rows.append([_button(t("registration.button.pledge"), f"pledge:{view.id}")])
-    rows.append([_button(t("registration.button.submit"), f"submit:{view.id}")])
-    return InlineKeyboardMarkup(rows)
 
 
 async def _send(
@@ -109,38 +36,7 @@ async def _send(
 
 
 async def _send_view(update: Update, context: Context, view: RegistrationView) -> None:
-    await _send(update, context, _view_text(view), _view_markup(view))
-
-
-def _plan_text(plan: PlanView) -> str:
-    text = t(
-        "registration.plan_detail",
-        plan_no=plan.plan_no,
-        name=plan.name,
-        reg_start=_date(plan.registration_start),
-        reg_end=_date(plan.registration_end),
-        study_start=_date(plan.study_start),
-        study_end=_date(plan.study_end),
-        occupations="、".join(plan.occupations),
-    )
-    if plan.batches:
-        lines = [t("registration.batches_header")]
-        for b in plan.batches:
-            lines.append(
-                t(
-                    "registration.batch_line",
-                    name=b.name,
-                    code=b.code,
-                    day=_date(b.day) if b.day else t("registration.batch_tbd"),
-                    time=b.start_time or "",
-                    place=b.place or t("registration.batch_tbd"),
-                    capacity=b.capacity if b.capacity is not None else t("registration.batch_tbd"),
-                )
-            )
-        text += "\n" + "\n".join(lines)
-    else:
-        text += "\n" + t("registration.no_batches")
-    return text + "\n\n" + t(f"registration.plan_state_{plan.window_state}")
+    await _send(update, context, view_text(view), view_markup(view))
 
 
 async def show_home(update: Update, context: Context) -> None:
@@ -161,7 +57,7 @@ async def show_home(update: Update, context: Context) -> None:
         await _send(update, context, t("registration.no_plans"))
         return
     rows = [
-        [_button(t("registration.plan_button", plan_no=p.plan_no, name=p.name), f"plan:{p.id}")]
+        [button(t("registration.plan_button", plan_no=p.plan_no, name=p.name), f"plan:{p.id}")]
         for p in home.plans
     ]
     await _send(update, context, t("registration.plans_header"), InlineKeyboardMarkup(rows))
@@ -177,14 +73,14 @@ async def _send_prompt(update: Update, context: Context, prompt: CertPrompt) -> 
             update,
             context,
             t("registration.ask_proof", count=prompt.proofs),
-            InlineKeyboardMarkup([[_button(t("registration.button.proofs_done"), "pdone")]]),
+            InlineKeyboardMarkup([[button(t("registration.button.proofs_done"), "pdone")]]),
         )
         return
     key = f"registration.ask.{prompt.step}"
     if prompt.step in ("field", "level"):
         key += f"_{prompt.kind}"
     labels = [t(f"registration.kind.{c}") if prompt.step == "kind" else c for c in prompt.choices]
-    rows = [[_button(label, f"c:{prompt.step}:{i}")] for i, label in enumerate(labels)]
+    rows = [[button(label, f"c:{prompt.step}:{i}")] for i, label in enumerate(labels)]
     await _send(update, context, t(key), InlineKeyboardMarkup(rows) if rows else None)
 
 
@@ -211,13 +107,13 @@ async def _dispatch(update: Update, context: Context, match: re.Match[str]) -> N
         plan = await registration.plan_detail(db, number, now, tz)
         rows = (
             [
-                [_button(t("registration.occupation_button", occupation=o), f"occ:{plan.id}:{i}")]
+                [button(t("registration.occupation_button", occupation=o), f"occ:{plan.id}:{i}")]
                 for i, o in enumerate(plan.occupations)
             ]
             if plan.window_state == "open"
             else []
         )
-        await _send(update, context, _plan_text(plan), InlineKeyboardMarkup(rows) if rows else None)
+        await _send(update, context, plan_text(plan), InlineKeyboardMarkup(rows) if rows else None)
     elif match[3]:
         view = await registration.register(db, who, int(match[4]), int(match[5]), now, tz, phone)
         await _send_view(update, context, view)
@@ -236,7 +132,7 @@ async def _dispatch(update: Update, context: Context, match: re.Match[str]) -> N
         await _send(update, context, t("registration.deleted"))
         await _show(update, context, registration_id)
     elif action == "pledge":
-        rows = [[_button(t("registration.button.pledge_ok"), f"pok:{number}")]]
+        rows = [[button(t("registration.button.pledge_ok"), f"pok:{number}")]]
         await _send(update, context, t("registration.pledge_text"), InlineKeyboardMarkup(rows))
     elif action == "pok":
         view = await registration.confirm_pledge(db, who, number, now, tz, phone)
@@ -260,11 +156,7 @@ async def on_button(update: Update, context: Context) -> None:
     try:
         await _dispatch(update, context, match)
     except DomainError as refused:
-        if refused.key == STALE:
-            await query.answer(t(STALE), show_alert=True)
-            return
-        await query.answer()
-        await _send(update, context, error_text(refused))
+        await refuse_button(update, refused)
         return
     await query.answer()
 
@@ -272,7 +164,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def _receive_proof(update: Update, context: Context, message: Message) -> None:
     attachment = message.photo[-1] if message.photo else message.document
     assert attachment is not None
-    name = getattr(attachment, "file_name", None) or "照片.jpg"
+    name = getattr(attachment, "file_name", None) or t("registration.proof_default_name")
     db, who = context.bot_data.db, identity(update)
     try:
         check_declared_size(attachment.file_size, MAX_PROOF_BYTES)
@@ -282,7 +174,7 @@ async def _receive_proof(update: Update, context: Context, message: Message) -> 
     except DomainError as refused:
         await message.reply_text(error_text(refused))
         return
-    done = InlineKeyboardMarkup([[_button(t("registration.button.proofs_done"), "pdone")]])
+    done = InlineKeyboardMarkup([[button(t("registration.button.proofs_done"), "pdone")]])
     text = t("registration.proof_saved", count=prompt.proofs, max=registration_certs.MAX_PROOFS)
     await message.reply_text(text, reply_markup=done)
 

@@ -40,15 +40,22 @@ async def open_desk(update: Update, context: Context) -> None:
     await reply(update, text, reply_markup=desk_keyboard())
 
 
-async def show_institutions(update: Update, context: Context) -> None:
-    """A page of the institution registry with import and paging buttons."""
+async def _institution_page(update: Update, context: Context) -> institutions.InstitutionPage | None:
+    """The registry page the button asks for; a malformed button gets the stale-button alert."""
     parts = callback_parts(update, 1)
     if parts is None or not parts[0].isdigit():
         await stale(update)
-        return
-    page = await institutions.list_institutions(
+        return None
+    return await institutions.list_institutions(
         context.bot_data.db, who(update), staff_ids(context), int(parts[0])
     )
+
+
+async def show_institutions(update: Update, context: Context) -> None:
+    """A page of the institution registry with import and paging buttons."""
+    page = await _institution_page(update, context)
+    if page is None:
+        return
     lines = [t("staff.institutions.header", total=page.total)]
     for line in page.lines:
         lines.append(
@@ -134,13 +141,9 @@ async def on_import_input(update: Update, context: Context, state: DialogState) 
 
 async def choose_institution_to_invite(update: Update, context: Context) -> None:
     """List institutions as buttons: a liaison invitation or a candidate link for each."""
-    parts = callback_parts(update, 1)
-    if parts is None or not parts[0].isdigit():
-        await stale(update)
+    page = await _institution_page(update, context)
+    if page is None:
         return
-    page = await institutions.list_institutions(
-        context.bot_data.db, who(update), staff_ids(context), int(parts[0])
-    )
     if not page.lines:
         await reply(update, t("staff.institutions.empty"))
         return

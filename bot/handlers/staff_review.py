@@ -79,7 +79,15 @@ def item_keyboard(item: ReviewItem, index: int) -> InlineKeyboardMarkup:
 
 async def send_item(update: Update, context: Context, index: int) -> None:
     """Show the photo, re-send each proof by file id, then the summary with the decision buttons."""
-    item = await queue_item(context.bot_data.db, who(update), staff_ids(context), index)
+    settings = context.bot_data.settings
+    item = await queue_item(
+        context.bot_data.db,
+        who(update),
+        staff_ids(context),
+        index,
+        tz=settings.timezone,
+        tech_phone=settings.tech_support_phone,
+    )
     if item is None:
         await reply(
             update,

@@ -32,7 +32,7 @@ async def start(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(t("start.menu_prompt"), reply_markup=main_menu())
         await action(update, context, payload)
         return
-    text = t("start.welcome", name=greeting.first_name or "考生")
+    text = t("start.welcome", name=greeting.first_name or t("start.default_name"))
     if greeting.is_staff:
         text += t("start.welcome_staff")
     await update.effective_message.reply_text(text, reply_markup=main_menu())

@@ -11,7 +11,8 @@ from bot.context import Context
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import quiz, study
+from core import course, quiz, study
+from core.course import COURSE_IMPORT_FLOW
 from core.dialogs import DialogState
 from core.errors import DomainError
 from core.quiz_bank import (
@@ -23,7 +24,7 @@ from core.quiz_bank import (
     import_blueprint,
 )
 from core.rules import REQUIRED_MINUTES, progress_bar
-from core.study import COURSE_IMPORT_FLOW, StudyOverview
+from core.study import StudyOverview
 from core.texts import t
 
 _MODULE = re.compile(r"st:([of]):(\d{1,12})")
@@ -207,7 +208,7 @@ async def _send_finished(update: Update, context: Context, done: study.FinishRes
 
 
 _BEGIN = {
-    "import_course": (study.begin_course_import, "study.import.prompt"),
+    "import_course": (course.begin_course_import, "study.import.prompt"),
     "import_questions": (begin_bank_import, "quiz.import.prompt"),
     "import_blueprint": (begin_blueprint_import, "quiz.import.blueprint_prompt"),
 }
@@ -237,18 +238,18 @@ async def _import(context: Context, flow: str, telegram_id: int, data: bytes, na
     services = context.bot_data
     staff_ids = services.settings.staff_ids
     if flow == COURSE_IMPORT_FLOW:
-        course = await study.import_course(services.db, telegram_id, staff_ids, data, name)
+        summary = await course.import_course(services.db, telegram_id, staff_ids, data, name)
         text = t(
-            "study.import.done", added=course.added, updated=course.updated, minutes=course.total_minutes
+            "study.import.done", added=summary.added, updated=summary.updated, minutes=summary.total_minutes
         )
-        if course.total_minutes < REQUIRED_MINUTES:
+        if summary.falls_short:
             text += "\n" + t(
-                "study.import.short_total", minutes=course.total_minutes, required=REQUIRED_MINUTES
+                "study.import.short_total", minutes=summary.total_minutes, required=REQUIRED_MINUTES
             )
         return text
     if flow == BANK_IMPORT_FLOW:
         bank = await import_bank(services.db, telegram_id, staff_ids, data, name)
-        types = "，".join(f"{kind} {count} 题" for kind, count in bank.by_type)
+        types = "，".join(t("quiz.import.type_count", kind=kind, count=count) for kind, count in bank.by_type)
         return t("quiz.import.done", added=bank.added, updated=bank.updated, types=types)
     paper = await import_blueprint(services.db, telegram_id, staff_ids, data, name)
     return t(

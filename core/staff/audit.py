@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.db.models import AuditEntry, Profile, User
+from core.texts import t
 
 RECENT_LIMIT = 20
 
@@ -85,7 +86,7 @@ async def recent_entries(
         lines.append(
             AuditLine(
                 at=entry.at,
-                actor=actor_name or "系统",
+                actor=actor_name or t("staff.audit.system_actor"),
                 action=entry.action,
                 subject=entry.subject,
                 candidate=profile_name or candidate_name,

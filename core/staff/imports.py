@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import InvalidInput
 from core.spreadsheets import RowError, TableInvalid
+from core.staff import audit
 
 MAX_IMPORT_ROWS = 20000
 
@@ -39,3 +43,21 @@ def refuse(errors: Sequence[RowError]) -> None:
     """Refuse the whole file when cross-row checks found problems; nothing is applied."""
     if errors:
         raise TableInvalid(errors)
+
+
+async def update_audited(
+    session: AsyncSession,
+    row: object,
+    wanted: Mapping[str, Any],
+    actor_id: int | None,
+    action: str,
+    subject: str,
+) -> bool:
+    """Bring a registry row to the imported values, auditing before and after; False when it matched."""
+    before = {key: getattr(row, key) for key in wanted}
+    if before == dict(wanted):
+        return False
+    for key, value in wanted.items():
+        setattr(row, key, value)
+    await audit.record(session, actor_id, action, subject, before=before, after=dict(wanted))
+    return True

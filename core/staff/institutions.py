@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Institution, Liaison, User
 from core.errors import InvalidInput
-from core.identity import validate_uscc
+from core.id_numbers import validate_uscc
 from core.people import TelegramIdentity
 from core.spreadsheets import Column, read_table
 from core.staff import audit
-from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text
+from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, update_audited
 from core.staff.roles import require_staff
 from core.texts import t
 
@@ -83,16 +83,6 @@ class InstitutionPage:
     total: int
 
 
-def _snapshot(row: Institution) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        "uscc": row.uscc,
-        "kind": row.kind,
-        "filing_status": row.filing_status,
-        "parent_id": row.parent_id,
-    }
-
-
 def _cross_row_problems(records: list[dict[str, Any]], known: dict[str, Institution]) -> list[str]:
     """Problems no single row shows: duplicates, member units without a valid parent, name clashes."""
     problems: list[str] = []
@@ -145,21 +135,12 @@ async def _apply(session: AsyncSession, records: list[dict[str, Any]], actor_id:
             row = known.get(record["uscc"])
             if row is None:
                 new_rows.append((Institution(**wanted), wanted))
-            elif _snapshot(row) == wanted:
-                unchanged += 1
-            else:
-                before = _snapshot(row)
-                for key, value in wanted.items():
-                    setattr(row, key, value)
+            elif await update_audited(
+                session, row, wanted, actor_id, "institution.update", f"institution:{row.id}"
+            ):
                 updated += 1
-                await audit.record(
-                    session,
-                    actor_id,
-                    "institution.update",
-                    f"institution:{row.id}",
-                    before=before,
-                    after=wanted,
-                )
+            else:
+                unchanged += 1
         session.add_all([row for row, _ in new_rows])
         await session.flush()
         for row, wanted in new_rows:

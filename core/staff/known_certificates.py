@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Certificate, KnownCertificate, Profile, Registration
 from core.errors import InvalidInput
-from core.identity import validate_resident_id
+from core.id_numbers import validate_resident_id
 from core.people import TelegramIdentity
 from core.rules import SKILL_LEVELS, normalise_name, skill_rank
 from core.spreadsheets import Column, read_table
 from core.staff import audit
-from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text
+from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, update_audited
 from core.staff.roles import require_staff
 from core.texts import t
 
@@ -73,16 +72,6 @@ class RegistryStats:
 
     known: int
     verified: int
-
-
-def _snapshot(row: KnownCertificate) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        "id_number": row.id_number,
-        "number": row.number,
-        "occupation": row.occupation,
-        "level": row.level,
-    }
 
 
 async def verify_matching(session: AsyncSession, actor_id: int | None) -> int:
@@ -145,21 +134,12 @@ async def apply_certificate_file(
         if row is None:
             session.add(KnownCertificate(**record))
             created += 1
-        elif _snapshot(row) == record:
-            unchanged += 1
-        else:
-            before = _snapshot(row)
-            for field, value in record.items():
-                setattr(row, field, value)
+        elif await update_audited(
+            session, row, record, actor_id, "known_certificate.update", f"known_certificate:{row.id}"
+        ):
             updated += 1
-            await audit.record(
-                session,
-                actor_id,
-                "known_certificate.update",
-                f"known_certificate:{row.id}",
-                before=before,
-                after=dict(record),
-            )
+        else:
+            unchanged += 1
     await session.flush()
     verified = await verify_matching(session, actor_id)
     counts = {"created": created, "updated": updated, "unchanged": unchanged, "verified": verified}

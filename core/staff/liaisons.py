@@ -108,15 +108,23 @@ async def _usable(session: AsyncSession, code: str, kind: str) -> Invitation:
     return invitation
 
 
+async def _open_invitation(
+    session: AsyncSession, who: TelegramIdentity, code: str, kind: str
+) -> tuple[User, Invitation, Institution]:
+    """The caller, the usable invitation behind a link and its institution."""
+    user = await ensure_user(session, who)
+    invitation = await _usable(session, code, kind)
+    institution = await session.get(Institution, invitation.institution_id)
+    assert institution is not None
+    return user, invitation, institution
+
+
 async def accept_liaison_invitation(db: Database, who: TelegramIdentity, payload: str) -> LiaisonBound:
     """Whoever opens a valid liaison link becomes the institution's liaison, replacing the previous one."""
     code = _code_of(payload, LIAISON_PREFIX)
     async with db.uow() as uow:
         session = uow.session
-        user = await ensure_user(session, who)
-        invitation = await _usable(session, code, "liaison")
-        institution = await session.get(Institution, invitation.institution_id)
-        assert institution is not None
+        user, invitation, institution = await _open_invitation(session, who, code, "liaison")
         elsewhere = await session.scalar(
             select(Institution.name)
             .join(Liaison, Liaison.institution_id == Institution.id)
@@ -157,10 +165,7 @@ async def accept_candidate_invitation(db: Database, who: TelegramIdentity, paylo
     code = _code_of(payload, CANDIDATE_PREFIX)
     async with db.uow() as uow:
         session = uow.session
-        user = await ensure_user(session, who)
-        invitation = await _usable(session, code, "candidate")
-        institution = await session.get(Institution, invitation.institution_id)
-        assert institution is not None
+        user, invitation, institution = await _open_invitation(session, who, code, "candidate")
         profile = await session.scalar(select(Profile).where(Profile.user_id == user.id))
         if profile is not None and profile.institution_id not in (None, institution.id):
             locked = await session.scalar(

@@ -84,17 +84,30 @@ async def _decide(
     )
 
 
+async def _decide_as_staff(
+    db: Database,
+    who: TelegramIdentity,
+    staff_ids: frozenset[int],
+    registration_id: int,
+    version: int,
+    action: RegistrationAction,
+    reason: str | None,
+) -> Decision:
+    """Record one decision in its own transaction, after checking the caller is staff."""
+    async with db.uow() as uow:
+        actor = await require_staff(uow.session, who, staff_ids)
+        decision = await _decide(uow.session, actor, registration_id, version, action, reason)
+        await _safe_commit(uow.session)
+    return decision
+
+
 async def approve(
     db: Database, who: TelegramIdentity, staff_ids: frozenset[int], registration_id: int, version: int
 ) -> Decision:
     """Approve one registration; a second decision on the same version loses with Conflict."""
-    async with db.uow() as uow:
-        actor = await require_staff(uow.session, who, staff_ids)
-        decision = await _decide(
-            uow.session, actor, registration_id, version, RegistrationAction.APPROVE, None
-        )
-        await _safe_commit(uow.session)
-    return decision
+    return await _decide_as_staff(
+        db, who, staff_ids, registration_id, version, RegistrationAction.APPROVE, None
+    )
 
 
 async def reject(
@@ -107,13 +120,9 @@ async def reject(
 ) -> Decision:
     """Reject one registration with a reason the candidate will read."""
     reason = _clean_reason(reason)
-    async with db.uow() as uow:
-        actor = await require_staff(uow.session, who, staff_ids)
-        decision = await _decide(
-            uow.session, actor, registration_id, version, RegistrationAction.REJECT, reason
-        )
-        await _safe_commit(uow.session)
-    return decision
+    return await _decide_as_staff(
+        db, who, staff_ids, registration_id, version, RegistrationAction.REJECT, reason
+    )
 
 
 async def reject_with_preset(

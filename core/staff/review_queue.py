@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
-from core.db.models import Certificate, Institution, Photo, Plan, Profile, Proof, Registration, User, utcnow
+from core.db.models import Certificate, Photo, Plan, Profile, Proof, Registration, User, utcnow
 from core.people import TelegramIdentity
-from core.rules import (
-    CertificateFacts,
-    EligibilityFacts,
-    InstitutionFacts,
-    ProfileFacts,
-    Window,
-    check_eligibility,
-    missing_profile_fields,
-)
-from core.staff.institutions import FILING_LABELS, KIND_LABELS
+from core.registration_facts import eligibility_facts, institution_facts
+from core.rules import check_eligibility
 from core.staff.roles import require_staff
 from core.texts import has, t
 
@@ -82,56 +75,11 @@ def _queue_filter() -> ColumnElement[bool]:
     return Registration.status.in_(REVIEWABLE)
 
 
-async def _institution_facts(session: AsyncSession, institution_id: int | None) -> InstitutionFacts | None:
-    if institution_id is None:
-        return None
-    institution = await session.get(Institution, institution_id)
-    if institution is None:
-        return None
-    parent = await session.get(Institution, institution.parent_id) if institution.parent_id else None
-    return InstitutionFacts(
-        name=institution.name,
-        type=KIND_LABELS.get(institution.kind, institution.kind),
-        filing_status=FILING_LABELS.get(institution.filing_status, institution.filing_status),
-        parent_type=KIND_LABELS.get(parent.kind, parent.kind) if parent else None,
-    )
-
-
-def verdict_lines(
-    profile: Profile | None,
-    has_photo: bool,
-    institution: InstitutionFacts | None,
-    certificates: list[CertificateView],
-    registration: Registration,
-    plan: Plan,
+async def verdict_lines(
+    session: AsyncSession, registration: Registration, plan: Plan, tz: ZoneInfo, tech_phone: str
 ) -> tuple[str, ...]:
-    """The eligibility rules' findings, leaving out the window (staff review after it may have closed)."""
-    facts = EligibilityFacts(
-        missing_profile_fields=missing_profile_fields(
-            ProfileFacts(
-                **{
-                    name: getattr(profile, name, None)
-                    for name in ProfileFacts.__dataclass_fields__  # the portal's required fields
-                }
-            )
-        ),
-        has_photo=has_photo,
-        region=profile.region if profile else None,
-        institution=institution,
-        certificates=[
-            CertificateFacts(
-                kind="title" if c.kind == "title" else "skill",
-                occupation_or_specialty=c.field,
-                level=c.level,
-                verified=c.verified,
-                proof_count=len(c.proofs),
-            )
-            for c in certificates
-        ],
-        pledge_confirmed=registration.pledge_confirmed,
-        plan_occupations=list(plan.occupations or []),
-        registration=Window.from_dates(plan.registration_start, plan.registration_end, UTC),
-    )
+    """The findings the candidate was told, leaving out the window (staff review after it may have closed)."""
+    facts = await eligibility_facts(session, registration, plan, tz, tech_phone)
     unmet = [u for u in check_eligibility(facts, utcnow()) if u.code != "window"]
     return tuple(t(u.key, **u.params) if has(u.key) else u.code for u in unmet)
 
@@ -162,12 +110,19 @@ async def _certificates(session: AsyncSession, registration_id: int) -> list[Cer
     return views
 
 
-async def _item(session: AsyncSession, registration: Registration, position: int, total: int) -> ReviewItem:
+async def _item(
+    session: AsyncSession,
+    registration: Registration,
+    position: int,
+    total: int,
+    tz: ZoneInfo,
+    tech_phone: str,
+) -> ReviewItem:
     profile = await session.scalar(select(Profile).where(Profile.user_id == registration.user_id))
     photo = await session.scalar(select(Photo).where(Photo.user_id == registration.user_id))
     plan = await session.get(Plan, registration.plan_id)
     assert plan is not None
-    institution = await _institution_facts(session, profile.institution_id if profile else None)
+    institution = await institution_facts(session, profile.institution_id if profile else None)
     certificates = await _certificates(session, registration.id)
     user = await session.get(User, registration.user_id)
     return ReviewItem(
@@ -192,12 +147,18 @@ async def _item(session: AsyncSession, registration: Registration, position: int
         photo_file_id=photo.telegram_file_id if photo else None,
         photo_bytes=photo.data if photo and not photo.telegram_file_id else None,
         certificates=tuple(certificates),
-        verdict=verdict_lines(profile, photo is not None, institution, certificates, registration, plan),
+        verdict=await verdict_lines(session, registration, plan, tz, tech_phone),
     )
 
 
 async def queue_item(
-    db: Database, who: TelegramIdentity, staff_ids: frozenset[int], index: int = 0
+    db: Database,
+    who: TelegramIdentity,
+    staff_ids: frozenset[int],
+    index: int = 0,
+    *,
+    tz: ZoneInfo,
+    tech_phone: str,
 ) -> ReviewItem | None:
     """The registration at `index` in the queue (oldest submission first), or None when the queue is empty."""
     async with db.uow() as uow:
@@ -218,7 +179,7 @@ async def queue_item(
             .limit(1)
         )
         assert registration is not None
-        return await _item(uow.session, registration, index + 1, total)
+        return await _item(uow.session, registration, index + 1, total, tz, tech_phone)
 
 
 async def queue_size(session: AsyncSession) -> int:

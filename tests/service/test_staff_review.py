@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from core import dialogs
+from core import registration as registration_service
 from core.db import Database
-from core.db.models import AuditEntry, User
+from core.db.models import AuditEntry, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people import TelegramIdentity
 from core.staff import review, review_queue
+from core.texts import t
 from tests.e2e.factories import (
     make_candidate,
     make_institution,
@@ -24,6 +28,8 @@ from tests.e2e.factories import (
 STAFF = TelegramIdentity(900001, "工作人员")
 OTHER_STAFF = TelegramIdentity(900002, "另一位工作人员")
 STAFF_IDS = frozenset({900001})
+TZ = ZoneInfo("Asia/Shanghai")
+PHONE = "18155118665"
 
 
 async def test_the_queue_shows_submitted_registrations_with_full_numbers_and_a_verdict(db: Database) -> None:
@@ -31,7 +37,7 @@ async def test_the_queue_shows_submitted_registrations_with_full_numbers_and_a_v
     await make_candidate(db, 3000, institution, status="draft")
     first = await make_candidate(db, 3001, institution)
     second = await make_candidate(db, 3002, None, with_proof=False)
-    item = await review_queue.queue_item(db, STAFF, STAFF_IDS, 0)
+    item = await review_queue.queue_item(db, STAFF, STAFF_IDS, 0, tz=TZ, tech_phone=PHONE)
     assert item is not None and (item.position, item.total) == (1, 2)
     assert item.registration_id == first.registration_id
     assert (item.id_number, item.mobile, item.institution) == (
@@ -41,9 +47,33 @@ async def test_the_queue_shows_submitted_registrations_with_full_numbers_and_a_v
     )
     assert item.verdict == () and item.photo_bytes is not None
     assert item.certificates[0].proofs[0].file_name == "证书扫描件.pdf"
-    later = await review_queue.queue_item(db, STAFF, STAFF_IDS, 5)
+    later = await review_queue.queue_item(db, STAFF, STAFF_IDS, 5, tz=TZ, tech_phone=PHONE)
     assert later is not None and later.registration_id == second.registration_id
     assert len(later.verdict) == 2  # no employer, no proof for the certificate
+
+
+async def test_staff_see_the_same_findings_the_candidate_was_told(db: Database) -> None:
+    candidate = await make_candidate(db, 3050, await make_institution(db), status="rejected")
+    assert candidate.registration_id
+    async with db.uow() as uow:
+        registration = await uow.session.get(Registration, candidate.registration_id)
+        profile = await uow.session.scalar(select(Profile).where(Profile.user_id == registration.user_id))
+        assert registration is not None and profile is not None
+        registration.occupation, profile.region = "焊工", "合肥市"
+        await uow.commit()
+    view = await registration_service.show(
+        db, TelegramIdentity(3050, "考生"), candidate.registration_id, datetime.now(UTC), TZ, PHONE
+    )
+    told = tuple(t(u.key, **u.params) for u in view.unmet if u.code != "window")
+    assert [u.code for u in view.unmet] == ["region", "qualification"]
+    async with db.uow() as uow:
+        registration = await uow.session.get(Registration, candidate.registration_id)
+        assert registration is not None
+        registration.status = "resubmitted"
+        await uow.commit()
+    item = await review_queue.queue_item(db, STAFF, STAFF_IDS, 0, tz=TZ, tech_phone=PHONE)
+    assert item is not None and item.verdict == told
+    assert PHONE in item.verdict[0] and "焊工" in item.verdict[1]
 
 
 async def test_approving_and_rejecting_are_recorded_and_audited(db: Database) -> None:
@@ -67,7 +97,7 @@ async def test_approving_and_rejecting_are_recorded_and_audited(db: Database) ->
         {"status": "submitted", "reject_reason": None},
         {"status": "approved", "reject_reason": None},
     ) in [tuple(e) for e in entries]
-    assert await review_queue.queue_item(db, STAFF, STAFF_IDS, 0) is None
+    assert await review_queue.queue_item(db, STAFF, STAFF_IDS, 0, tz=TZ, tech_phone=PHONE) is None
 
 
 async def test_two_staff_deciding_at_once_cannot_both_succeed(db: Database) -> None:
@@ -111,7 +141,7 @@ async def test_candidates_and_liaisons_cannot_decide(db: Database) -> None:
         with pytest.raises(NotAllowed):
             await review.approve(db, who, STAFF_IDS, candidate.registration_id, 1)
         with pytest.raises(NotAllowed):
-            await review_queue.queue_item(db, who, STAFF_IDS, 0)
+            await review_queue.queue_item(db, who, STAFF_IDS, 0, tz=TZ, tech_phone=PHONE)
     assert (await registration_status(db, candidate.registration_id))[0] == "submitted"
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import study
+from core import course, study
 from core.db import Database
 from core.db.models import CourseModule, StudySession
 from core.errors import Conflict, InvalidInput, NotAllowed
@@ -100,19 +100,19 @@ async def test_no_credit_outside_the_study_window(db: Database) -> None:
 async def test_staff_import_a_course_and_a_bad_file_changes_nothing(db: Database) -> None:
     good = "编号,内容板块,标题,时长（分钟）,正文\nX1,政策,新单元,45,内容\n".encode()
     with pytest.raises(NotAllowed):
-        await study.import_course(db, 1, STAFF, good, "c.csv")
-    summary = await study.import_course(db, 900001, STAFF, good, "c.csv")
+        await course.import_course(db, 1, STAFF, good, "c.csv")
+    summary = await course.import_course(db, 900001, STAFF, good, "c.csv")
     assert (summary.added, summary.total_minutes) == (1, 45)
     bad = "编号,标题,时长（分钟）,正文,资料链接\nX1,新单元,30,内容,ftp://x\nX1,重复,30,内容,\n".encode()
     with pytest.raises(InvalidInput) as refused:
-        await study.import_course(db, 900001, STAFF, bad, "c.csv")
+        await course.import_course(db, 900001, STAFF, bad, "c.csv")
     assert refused.value.key == "study.import.rows_invalid" and refused.value.params["count"] == 2
     zero = "编号,标题,时长（分钟）,正文\nX1,新单元,0,内容\n".encode()
     with pytest.raises(InvalidInput) as refused:
-        await study.import_course(db, 900001, STAFF, zero, "c.csv")
+        await course.import_course(db, 900001, STAFF, zero, "c.csv")
     assert "时长" in str(refused.value.params["details"])
     with pytest.raises(InvalidInput):
-        await study.import_course(db, 900001, STAFF, b"[[module]]\ncode = ", "c.toml")
+        await course.import_course(db, 900001, STAFF, b"[[module]]\ncode = ", "c.toml")
     async with db.uow() as uow:
         rows = (await uow.session.scalars(select(CourseModule))).all()
         assert [(r.code, r.minutes) for r in rows] == [("X1", 45)]

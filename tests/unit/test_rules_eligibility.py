@@ -169,6 +169,11 @@ def test_skill_certificates_below_level_three_do_not_qualify() -> None:
     assert codes(eligible(certificates=[level4])) == ["qualification"]
 
 
+def test_a_plan_without_listed_occupations_asks_for_one_of_its_occupations() -> None:
+    [unmet] = check_eligibility(eligible(plan_occupations=[], certificates=[]), DURING)
+    assert unmet.code == "qualification" and "本计划所列职业" in t(unmet.key, **unmet.params)
+
+
 def test_higher_skill_levels_in_any_spelling_qualify() -> None:
     for level in ("三级", "高级工", "二级/技师", "一级（高级技师）", "技师"):
         cert = CertificateFacts("skill", "电工", level, verified=True)
