@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core import broadcast, outbox
+from core import broadcast_reports, outbox
 from core.db import Database
 from core.outbox import Failed, Outcome, Outgoing, Sent, Undeliverable
 from core.outbox_worker import DeliveryWorker
@@ -120,7 +120,7 @@ async def start_delivery(
     session = make_session(concurrency)
 
     async def after_flush(notice_ids: set[int]) -> None:
-        if await broadcast.queue_reports(db, notice_ids):
+        if await broadcast_reports.queue_reports(db, notice_ids):
             worker.wake()
 
     sender = BotApiSender(session, base_url, token)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audiences, dialogs, outbox
 from core.audiences import Audience
 from core.db import Database
-from core.db.models import Institution, Notice, OutboxMessage, Plan, User, utcnow
+from core.db.models import Institution, Notice, Plan, User
 from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.people import TelegramIdentity, ensure_user, is_staff
@@ -53,24 +53,7 @@ class Queued:
     recipients: int
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """How one broadcast went, and which liaisons have not acknowledged it."""
-
-    notice_id: int
-    created_at: datetime
-    text: str
-    audience_label: str
-    total: int
-    sent: int
-    undeliverable: int
-    pending: int
-    acked: int
-    ack_expected: int
-    not_acked: tuple[str, ...]
-
-
-async def _staff(session: AsyncSession, who: TelegramIdentity, staff_ids: frozenset[int]) -> User:
+async def require_staff(session: AsyncSession, who: TelegramIdentity, staff_ids: frozenset[int]) -> User:
     user = await ensure_user(session, who)
     if not await is_staff(session, who.telegram_id, staff_ids):
         raise NotAllowed("notices.broadcast.staff_only")
@@ -87,7 +70,7 @@ async def _draft(session: AsyncSession, user_id: int) -> dict[str, Any]:
 async def start(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
     """Open a fresh draft; the next text or document a staff member sends becomes the notice."""
     async with db.uow() as uow:
-        user = await _staff(uow.session, who, staff_ids)
+        user = await require_staff(uow.session, who, staff_ids)
         await dialogs.save(uow.session, user.id, DialogState(FLOW, "compose", {}))
         await uow.commit()
 
@@ -118,7 +101,7 @@ async def compose(
         )
     cleaned = check_text(text, caption=document is not None)
     async with db.uow() as uow:
-        user = await _staff(uow.session, who, staff_ids)
+        user = await require_staff(uow.session, who, staff_ids)
         await _draft(uow.session, user.id)
         data: dict[str, Any] = {"text": cleaned}
         if document is not None:
@@ -130,7 +113,7 @@ async def compose(
 async def choices(db: Database, who: TelegramIdentity, staff_ids: frozenset[int], kind: str) -> list[Choice]:
     """The plans, institutions or stages staff may pick from for an audience of that kind."""
     async with db.uow() as uow:
-        await _staff(uow.session, who, staff_ids)
+        await require_staff(uow.session, who, staff_ids)
         if kind == "plan":
             plans = await uow.session.execute(select(Plan.id, Plan.name).order_by(Plan.id.desc()).limit(20))
             return [Choice(name, str(pid)) for pid, name in plans.all()]
@@ -169,7 +152,7 @@ async def choose_audience(
     if audience.ref is not None and audience.kind in ("plan", "institution") and not audience.ref.isdigit():
         raise InvalidInput("notices.broadcast.bad_audience")
     async with db.uow() as uow:
-        user = await _staff(uow.session, who, staff_ids)
+        user = await require_staff(uow.session, who, staff_ids)
         data = await _draft(uow.session, user.id)
         if "text" not in data:
             raise Conflict("notices.broadcast.no_draft")
@@ -185,7 +168,7 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
     """Queue the previewed broadcast: one outbox row per recipient, counted again at this moment."""
     async with db.uow() as uow:
         session = uow.session
-        user = await _staff(session, who, staff_ids)
+        user = await require_staff(session, who, staff_ids)
         data = await _draft(session, user.id)
         if "audience_kind" not in data:
             raise Conflict("notices.broadcast.no_draft")
@@ -218,126 +201,7 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
 async def cancel(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
     """Drop the draft; nothing was queued."""
     async with db.uow() as uow:
-        user = await _staff(uow.session, who, staff_ids)
+        user = await require_staff(uow.session, who, staff_ids)
         await _draft(uow.session, user.id)
         await dialogs.clear(uow.session, user.id)
         await uow.commit()
-
-
-async def _report(session: AsyncSession, notice: Notice) -> Report:
-    tally = (await outbox.counts(session, [notice.id]))[notice.id]
-    expected = await session.scalar(
-        select(func.count()).where(OutboxMessage.notice_id == notice.id, OutboxMessage.ack_required.is_(True))
-    )
-    names = await session.scalars(
-        select(User.first_name)
-        .join(OutboxMessage, OutboxMessage.user_id == User.id)
-        .where(
-            OutboxMessage.notice_id == notice.id,
-            OutboxMessage.ack_required.is_(True),
-            OutboxMessage.acked_at.is_(None),
-        )
-        .order_by(User.id)
-        .limit(50)
-    )
-    return Report(
-        notice.id,
-        notice.created_at,
-        (notice.text or t(f"notices.kind.{notice.kind}"))[:60],
-        str(notice.audience.get("label") or t("notices.audience.scheduled")),
-        tally.total,
-        tally.sent,
-        tally.undeliverable,
-        tally.pending,
-        tally.acked,
-        int(expected or 0),
-        tuple(n or "?" for n in names.all()),
-    )
-
-
-async def report(db: Database, who: TelegramIdentity, staff_ids: frozenset[int], notice_id: int) -> Report:
-    """One notice's delivery report and who has not acknowledged it."""
-    async with db.uow() as uow:
-        await _staff(uow.session, who, staff_ids)
-        notice = await uow.session.get(Notice, notice_id)
-        if notice is None:
-            raise NotFound("notices.broadcast.not_found")
-        return await _report(uow.session, notice)
-
-
-async def recent(
-    db: Database, who: TelegramIdentity, staff_ids: frozenset[int], limit: int = 10
-) -> list[Report]:
-    """The latest broadcasts and liaison notices with their delivery reports, newest first."""
-    async with db.uow() as uow:
-        await _staff(uow.session, who, staff_ids)
-        rows = await uow.session.scalars(
-            select(Notice)
-            .where(Notice.kind != REPORT_KIND, Notice.status == "issued")
-            .order_by(Notice.id.desc())
-            .limit(limit)
-        )
-        return [await _report(uow.session, notice) for notice in rows.all()]
-
-
-def report_text(item: Report) -> str:
-    """The delivery report as the sender reads it."""
-    text = t(
-        "notices.report.body",
-        id=item.notice_id,
-        audience=item.audience_label,
-        text=item.text,
-        total=item.total,
-        sent=item.sent,
-        undeliverable=item.undeliverable,
-        pending=item.pending,
-    )
-    if item.ack_expected:
-        text += "\n" + t("notices.report.acks", acked=item.acked, expected=item.ack_expected)
-        if item.not_acked:
-            text += "\n" + t("notices.report.not_acked", names="、".join(item.not_acked))
-    return text
-
-
-async def queue_reports(db: Database, notice_ids: set[int]) -> int:
-    """Queue a delivery report to the sender of each broadcast whose delivery just finished."""
-    if not notice_ids:
-        return 0
-    queued = 0
-    async with db.uow() as uow:
-        session = uow.session
-        unfinished = exists().where(
-            OutboxMessage.notice_id == Notice.id, OutboxMessage.status.in_((outbox.PENDING, outbox.SENDING))
-        )
-        notices = await session.scalars(
-            select(Notice).where(
-                Notice.id.in_(notice_ids),
-                Notice.kind == KIND,
-                Notice.reported_at.is_(None),
-                Notice.created_by_user_id.is_not(None),
-                ~unfinished,
-            )
-        )
-        for notice in notices.all():
-            item = await _report(session, notice)
-            claimed = await session.execute(
-                update(Notice)
-                .where(Notice.id == notice.id, Notice.reported_at.is_(None))
-                .values(reported_at=utcnow())
-            )
-            if not getattr(claimed, "rowcount", 0):
-                continue
-            sender = await session.get(User, notice.created_by_user_id)
-            if sender is None:
-                continue
-            report_notice = Notice(key=f"report:{notice.id}", kind=REPORT_KIND, audience={})
-            session.add(report_notice)
-            await session.flush()
-            await outbox.queue(
-                session,
-                report_notice.id,
-                [outbox.Recipient(sender.id, sender.telegram_id, report_text(item))],
-            )
-            queued += 1
-        await uow.commit()
-    return queued

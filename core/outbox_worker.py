@@ -78,6 +78,8 @@ class DeliveryWorker:
         self.concurrency = concurrency
         # about a second of sending is claimed ahead, so claiming never starves the senders
         self.prefetch = max(concurrency * 4, int(rate))
+        # every outcome wakes the loop to write it (whatever piled up during the last commit goes in one
+        # transaction): an outcome not yet written is exactly what a hard crash would send twice
         self.flush_interval = flush_interval
         self.poll_interval = poll_interval
         self.clock = clock
@@ -87,6 +89,7 @@ class DeliveryWorker:
         self._claimed: dict[int, Outgoing] = {}
         self._on_wire: dict[int, asyncio.Future[Outcome]] = {}
         self._results: list[tuple[Outgoing, Outcome]] = []
+        self._claiming = False
         self.sent = 0
         self.rate_limited = 0
 
@@ -104,8 +107,13 @@ class DeliveryWorker:
         senders = [asyncio.create_task(self._sender()) for _ in range(self.concurrency)]
         try:
             while True:
-                await self._fill()
-                await self._flush()
+                try:
+                    await self._fill()
+                    await self._flush()
+                except Exception:  # the database hiccupped: unrecorded outcomes stay buffered, try again
+                    log.exception("outbox: database step failed; retrying in a second")
+                    await asyncio.sleep(1.0)
+                    continue
                 if not self._claimed:
                     await self._idle(self.poll_interval)
                 else:
@@ -125,7 +133,7 @@ class DeliveryWorker:
                 await asyncio.sleep(0.05)
                 if task.done():
                     task.result()
-                if not self._claimed and not self._results and not await self._has_due():
+                if self._idle_now() and not await self._has_due() and self._idle_now():
                     return
         finally:
             task.cancel()
@@ -134,21 +142,31 @@ class DeliveryWorker:
             except asyncio.CancelledError:
                 pass
 
+    def _idle_now(self) -> bool:
+        return not (self._claiming or self._claimed or self._results)
+
     async def _has_due(self) -> bool:
         return await outbox.has_due(self.db, self.clock())
 
     async def _idle(self, seconds: float) -> None:
+        # asyncio.wait, not wait_for: on Python 3.11 wait_for can swallow a cancel that arrives just as the
+        # event is set, and the worker would then never stop
+        waiter = asyncio.ensure_future(self._wake.wait())
         try:
-            await asyncio.wait_for(self._wake.wait(), seconds)
-        except TimeoutError:
-            pass
+            await asyncio.wait({waiter}, timeout=seconds)
+        finally:
+            waiter.cancel()
         self._wake.clear()
 
     async def _fill(self) -> None:
         room = self.prefetch - len(self._claimed)
         if room < self.prefetch // 2:
             return
-        items, cancelled = await _completed(outbox.claim(self.db, self.clock(), room))
+        self._claiming = True
+        try:
+            items, cancelled = await _completed(outbox.claim(self.db, self.clock(), room))
+        finally:
+            self._claiming = False
         for item in items:
             self._claimed[item.id] = item
             self._queue.put_nowait(item)
@@ -162,8 +180,7 @@ class DeliveryWorker:
                 self._wake.set()
             outcome = await self._deliver(item)
             self._results.append((item, outcome))
-            if len(self._results) >= 32:
-                self._wake.set()
+            self._wake.set()
 
     async def _deliver(self, item: Outgoing) -> Outcome:
         for _ in range(MAX_RATE_LIMIT_RETRIES):

@@ -9,7 +9,7 @@ from bot.context import Context
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import broadcast
+from core import broadcast, broadcast_reports
 from core.audiences import Audience
 from core.dialogs import DialogState
 from core.errors import DomainError
@@ -157,14 +157,16 @@ async def cancel(update: Update, context: Context) -> None:
 async def reports(update: Update, context: Context) -> None:
     """/broadcasts: the latest notices with their delivery reports."""
     try:
-        items = await broadcast.recent(context.bot_data.db, identity(update), _staff_ids(context))
+        items = await broadcast_reports.recent(context.bot_data.db, identity(update), _staff_ids(context))
     except DomainError as error:
         await reply_error(update, error)
         return
     if not items:
         await _say(update, t("notices.broadcast.list_empty"))
         return
-    text = "\n\n".join([t("notices.broadcast.list_header")] + [broadcast.report_text(i) for i in items])
+    text = "\n\n".join(
+        [t("notices.broadcast.list_header")] + [broadcast_reports.report_text(i) for i in items]
+    )
     if len(text) > 4096:
         text = text[:4000] + "……"
     buttons = [
@@ -187,11 +189,13 @@ async def one_report(update: Update, context: Context) -> None:
         await update.callback_query.answer(t("common.stale_button"), show_alert=True)
         return
     try:
-        item = await broadcast.report(context.bot_data.db, identity(update), _staff_ids(context), int(raw))
+        item = await broadcast_reports.report(
+            context.bot_data.db, identity(update), _staff_ids(context), int(raw)
+        )
     except DomainError as error:
         await reply_error(update, error)
         return
-    await _say(update, broadcast.report_text(item))
+    await _say(update, broadcast_reports.report_text(item))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

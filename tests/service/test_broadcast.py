@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from core import broadcast, outbox
+from core import broadcast, broadcast_reports, outbox
 from core.audiences import Audience
 from core.db import Database
 from core.db.models import Notice, OutboxMessage
@@ -91,11 +91,11 @@ async def test_the_sender_gets_a_report_once_delivery_has_finished(db: Database)
     claimed = await outbox.claim(db, NOW, 10)
     assert len(claimed) == 2
     await outbox.record(db, [(claimed[0], outbox.Sent(11))], NOW)
-    assert await broadcast.queue_reports(db, {queued.notice_id}) == 0
+    assert await broadcast_reports.queue_reports(db, {queued.notice_id}) == 0
     await outbox.record(db, [(claimed[1], outbox.Undeliverable("403 blocked", blocked=True))], NOW)
-    assert await broadcast.queue_reports(db, {queued.notice_id}) == 1
-    assert await broadcast.queue_reports(db, {queued.notice_id}) == 0
-    report = await broadcast.report(db, ALICE, STAFF, queued.notice_id)
+    assert await broadcast_reports.queue_reports(db, {queued.notice_id}) == 1
+    assert await broadcast_reports.queue_reports(db, {queued.notice_id}) == 0
+    report = await broadcast_reports.report(db, ALICE, STAFF, queued.notice_id)
     assert (report.total, report.sent, report.undeliverable, report.pending) == (2, 1, 1, 0)
     assert report.ack_expected == 2 and len(report.not_acked) == 2
     async with db.uow() as uow:
