@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from emulator import BotApiEmulator
@@ -12,20 +10,20 @@ from emulator.limits import RateLimiter
 from tests.emulator.conftest import Api
 
 
-async def test_ten_thousand_started_users_are_created_quickly(emu: BotApiEmulator) -> None:
-    started = time.perf_counter()
+async def test_ten_thousand_started_users_can_be_made_at_once(emu: BotApiEmulator) -> None:
     users = emu.make_started_users(range(100_000, 110_000))
-    assert time.perf_counter() - started < 0.5
-    assert len(users) == 10_000 and all(u.started for u in users[:10])
+    assert len(users) == 10_000 and all(u.started for u in users)
     assert emu.user(100_000) is users[0]
+    assert emu.make_started_users([100_000, 100_001]) == users[:2]
 
 
 async def test_a_broadcast_is_throttled_by_the_global_rate(api: Api, emu: BotApiEmulator) -> None:
-    emu.set_rate_limits(global_rate=200.0, per_chat_rate=1.0, per_chat_burst=20)
-    emu.make_started_users(range(1, 401))
-    statuses = [(await api.call("sendMessage", chat_id=c, text="通知"))[0] for c in range(1, 401)]
+    # 20 msg/s with 100 sends: only a machine taking over 4 s for 100 local calls could let them all through.
+    emu.set_rate_limits(global_rate=20.0, per_chat_rate=1.0, per_chat_burst=20)
+    emu.make_started_users(range(1, 101))
+    statuses = [(await api.call("sendMessage", chat_id=c, text="通知"))[0] for c in range(1, 101)]
     sent = statuses.count(200)
-    assert 200 <= sent < 400 and statuses.count(429) == 400 - sent
+    assert 20 <= sent < 100 and statuses.count(429) == 100 - sent
     times = [t for t, _, _ in emu.sent_log]
     assert len(times) == sent
 

@@ -63,7 +63,7 @@ async def test_long_polling_returns_as_soon_as_a_user_writes(api: Api, emu: BotA
     started = time.monotonic()
     await user.send_text("你好")
     updates = await poll
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 5  # far sooner than the 10 s poll would take to expire
     assert [u["message"]["text"] for u in updates] == ["你好"]
     assert updates[0]["message"]["from"]["first_name"] == "张三"
 
@@ -71,7 +71,7 @@ async def test_long_polling_returns_as_soon_as_a_user_writes(api: Api, emu: BotA
 async def test_long_polling_times_out_with_an_empty_list(api: Api) -> None:
     started = time.monotonic()
     assert await api.ok("getUpdates", timeout=1) == []
-    assert 0.9 < time.monotonic() - started < 2.0
+    assert 0.9 < time.monotonic() - started < 6  # waited out the poll, did not hang
 
 
 async def test_updates_stay_until_confirmed_by_offset_and_limit_is_respected(
