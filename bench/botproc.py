@@ -1,6 +1,9 @@
 """A bot in its own process for load tests: the real bot, or a bare python-telegram-bot echo as the floor.
 
     python -m bench.botproc echo|bot API_URL [DATABASE_URL]
+
+The real bot runs with PTB's overall 30 messages/s limiter lifted unless BENCH_TELEGRAM_RATE=1.
+With BENCH_PROFILE=FILE the process runs under cProfile and writes its stats there on SIGTERM.
 """
 
 from __future__ import annotations
@@ -37,6 +40,23 @@ def build_echo(api_url: str) -> Application:  # type: ignore[type-arg]
     return app
 
 
+def _lift_global_rate_limit() -> None:
+    """Let the real bot send faster than Telegram's 30 messages/s, so the benchmark shows the bot's own cost.
+
+    bot/app.py builds PTB's AIORateLimiter with its defaults (30 requests/s overall); against the emulator,
+    limits off that cap, not the bot, would set the pace (about 22 journey updates/s). Retries stay as built.
+    """
+    import functools
+
+    from telegram.ext import AIORateLimiter
+
+    import bot.app
+
+    bot.app.AIORateLimiter = functools.partial(  # type: ignore[misc]
+        AIORateLimiter, overall_max_rate=0, group_max_rate=0
+    )
+
+
 async def serve(kind: str, api_url: str, database_url: str | None) -> None:
     """Run until SIGTERM (a clean stop) or SIGKILL (the crash benchmark)."""
     from bot.app import build_application, start_polling, stop_polling
@@ -49,6 +69,8 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=5)
     else:
+        if os.environ.get("BENCH_TELEGRAM_RATE") != "1":
+            _lift_global_rate_limit()
         env = {"BOT_API_URL": api_url, "WEB_PORT": "0", "LOG_LEVEL": "WARNING"}
         if database_url:
             env["DATABASE_URL"] = database_url
@@ -72,7 +94,19 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     kind, api_url = argv[0], argv[1]
     database_url = argv[2] if len(argv) > 2 else None
-    asyncio.run(serve(kind, api_url, database_url))
+    profile_to = os.environ.get("BENCH_PROFILE")
+    if not profile_to:
+        asyncio.run(serve(kind, api_url, database_url))
+        return 0
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(serve(kind, api_url, database_url))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
     return 0
 
 

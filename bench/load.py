@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -93,18 +94,23 @@ async def emulator(**limits: object) -> AsyncIterator[BotApiEmulator]:
 
 
 class BotProcess:
-    """The bot under test in its own process, so it has a core to itself and can be killed."""
+    """The bot under test in its own process, so it has a core to itself and can be killed.
+
+    BENCH_BOT_LOG=FILE in the environment appends the bot's stderr (its log) to FILE.
+    """
 
     def __init__(self, kind: str, api_url: str, database_url: str | None = None) -> None:
         self.args = [sys.executable, "-m", "bench.botproc", kind, api_url]
         if database_url:
             self.args.append(database_url)
         self.proc: asyncio.subprocess.Process | None = None
+        self.log_path = os.environ.get("BENCH_BOT_LOG")
 
     async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            *self.args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
+        stderr = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: ASYNC230
+        self.proc = await asyncio.create_subprocess_exec(*self.args, stdout=subprocess.PIPE, stderr=stderr)
+        if self.log_path:
+            stderr.close()  # type: ignore[union-attr]
         assert self.proc.stdout is not None
         line = await asyncio.wait_for(self.proc.stdout.readline(), timeout=60)
         if line.strip() != b"ready":
@@ -119,6 +125,19 @@ class BotProcess:
         if self.proc is not None and self.proc.returncode is None:
             self.proc.kill()
             await self.proc.wait()
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the bot process has used so far."""
+        fields = open(f"/proc/{self.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def status(self, key: str) -> int:
+        """A kB figure from /proc/<pid>/status, e.g. VmHWM (peak resident set) or VmRSS."""
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+        raise KeyError(key)
 
     @property
     def pid(self) -> int:
