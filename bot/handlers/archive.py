@@ -36,9 +36,7 @@ def archive_text(a: Archive, tz: ZoneInfo) -> str:
                 plan_no=r.plan_no,
                 plan_name=r.plan_name,
                 occupation=r.occupation,
-                status=t(f"certs.status.{r.status}")
-                if r.status in {"draft", "submitted", "approved", "rejected"}
-                else r.status,
+                status=t(f"certs.status.{r.status}"),
             )
         )
         lines.append(t("certs.archive.study", minutes=r.study_minutes, required=r.required_minutes))

@@ -10,6 +10,7 @@ from bot.keyboards import main_menu
 from bot.routing import Routes
 from core import menu
 from core.people import TelegramIdentity
+from core.rules import MAX_ATTEMPTS, PASS_MARK, REQUIRED_MINUTES
 from core.texts import t
 
 
@@ -42,7 +43,8 @@ async def show_help(update: Update, context: Context) -> None:
     """Explain the process and the commands."""
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        t("help.text", minutes=180, attempts=2, score=90), reply_markup=main_menu()
+        t("help.text", minutes=REQUIRED_MINUTES, attempts=MAX_ATTEMPTS, score=PASS_MARK),
+        reply_markup=main_menu(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from core.texts import catalogue, t
+from core.texts import catalogue, has, t
 
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
@@ -54,3 +54,9 @@ def test_texts_are_simplified_chinese_not_placeholders() -> None:
     for key, text in catalogue().items():
         assert text.strip(), key
         assert "TODO" not in text, key
+
+
+def test_every_registration_status_has_a_label_for_the_archive() -> None:
+    from core.rules import RegistrationStatus
+
+    assert [s.value for s in RegistrationStatus if not has(f"certs.status.{s.value}")] == []
