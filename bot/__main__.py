@@ -38,9 +38,11 @@ def main() -> int:
 
         sandbox(settings)
         return 0
-    from bot.app import ALLOWED_UPDATES, build_application
+    import asyncio
 
-    build_application(settings).run_polling(allowed_updates=ALLOWED_UPDATES)
+    from bot.app import build_application, serve
+
+    asyncio.run(serve(build_application(settings)))
     return 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
@@ -10,6 +12,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 from bot import handlers
 from bot.context import App, BotServices, Context
 from bot.delivery import start_delivery
+from bot.polling import ConfirmingPoller
 from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
 from core.db import Database
@@ -21,7 +24,6 @@ from scheduler.jobs import reschedule
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 async def _post_init(app: App) -> None:
@@ -76,6 +78,7 @@ def build_application(settings: Settings, *, token: str | None = None, seed_demo
         .concurrent_updates(PerUserUpdateProcessor())
         .rate_limiter(AIORateLimiter(max_retries=5))
         .job_queue(None)
+        .updater(None)  # bot.polling confirms updates only after handling them
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -87,23 +90,38 @@ def build_application(settings: Settings, *, token: str | None = None, seed_demo
 
 
 async def start_polling(app: App, *, poll_timeout: int = 10) -> None:
-    """Start the bot by hand (sandbox, tests), running post_init just as run_polling does."""
+    """Start the bot, running post_init as PTB's run_polling would, then poll with ConfirmingPoller."""
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+    poller = ConfirmingPoller(app, poll_timeout=poll_timeout)
+    await poller.start()
+    app.bot_data.poller = poller
 
 
 async def stop_polling(app: App) -> None:
     """Stop what start_polling started, in reverse, running post_shutdown as run_polling does."""
     try:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        poller, app.bot_data.poller = app.bot_data.poller, None
+        if poller is not None:
+            await poller.stop()
         if app.running:
             await app.stop()
     finally:
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+async def serve(app: App) -> None:
+    """Run the bot until SIGINT or SIGTERM, then stop cleanly (production entry point)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await start_polling(app)
+    try:
+        await stop.wait()
+    finally:
+        await stop_polling(app)

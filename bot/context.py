@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.delivery import Delivery
+    from bot.polling import ConfirmingPoller
     from core.db import Database
     from core.settings import Settings
 
@@ -33,6 +34,7 @@ class BotServices:
         self.routes: Routes = Routes()
         self.seed_demo: bool = False
         self.delivery: Delivery | None = None
+        self.poller: ConfirmingPoller | None = None
         # the server clock every time rule reads; tests replace it to move time forward
         self.clock: Callable[[], datetime] = utcnow
 

@@ -155,6 +155,10 @@ class BotApiEmulator:
     def push_update(self, kind: str, payload: JSON) -> int:
         return self.updates.push(kind, payload)
 
+    def redeliver(self, update_id: int) -> None:
+        """Hand an update out again, as Telegram does when a crashed bot had not confirmed it."""
+        self.updates.redeliver(update_id)
+
     def serialize(self, message: BotMessage, user: EmulatedUser) -> JSON:
         reply_to: JSON | None = None
         if message.reply_to_message_id is not None:

@@ -24,6 +24,7 @@ _DEFAULT_TYPES = frozenset(
 class UpdateQueue:
     def __init__(self) -> None:
         self._pending: deque[JSON] = deque()
+        self._delivered: dict[int, JSON] = {}  # recent updates, for redeliver()
         self._next_id = 1
         self._waiter: asyncio.Future[None] | None = None
         self._poller: asyncio.Future[None] | None = None  # set to exception when superseded
@@ -39,11 +40,26 @@ class UpdateQueue:
     def push(self, kind: str, payload: JSON) -> int:
         update_id = self._next_id
         self._next_id += 1
-        self._pending.append({"update_id": update_id, kind: payload})
+        update = {"update_id": update_id, kind: payload}
+        self._pending.append(update)
+        self._delivered[update_id] = update
+        if len(self._delivered) > 10_000:
+            del self._delivered[next(iter(self._delivered))]
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
         return update_id
+
+    def redeliver(self, update_id: int) -> None:
+        """Queue an update again with its own id, as Telegram does with unconfirmed ones after a crash."""
+        update = self._delivered[update_id]
+        if any(pending["update_id"] == update_id for pending in self._pending):
+            return
+        ordered = sorted([*self._pending, update], key=lambda u: int(u["update_id"]))
+        self._pending = deque(ordered)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def drop_pending(self) -> None:
         self._pending.clear()

@@ -47,6 +47,7 @@ class EmulatedUser:
         self._signal: asyncio.Event | None = None
         self._reply_keyboard: list[list[str]] | None = None
         self._reply_keyboard_one_time = False
+        self.last_update_id: int | None = None  # of the latest message this user sent, for redeliver()
 
     # ----- identity -------------------------------------------------------------------------
     def user_json(self) -> JSON:
@@ -118,7 +119,7 @@ class EmulatedUser:
             **fields,
         }
         self.user_messages[message_id] = message
-        self.emu.push_update("message", message)
+        self.last_update_id = self.emu.push_update("message", message)
         return message_id
 
     async def send_text(self, text: str) -> int:

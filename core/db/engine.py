@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from core.db.update_marks import stamp
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Turn on WAL and foreign keys on every new SQLite connection, as SQLite defaults them off."""
@@ -74,8 +76,12 @@ class UnitOfWork:
             self._session = None
 
     async def commit(self) -> None:
-        """Make the use case's writes permanent."""
+        """Make the use case's writes permanent, with the Telegram update it served recorded in the same
+        transaction, so a redelivery of that update after a crash is recognised and not applied twice."""
+        mark = await stamp(self.session)
         await self.session.commit()
+        if mark is not None:
+            mark.written = True
 
 
 class Database:

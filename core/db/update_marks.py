@@ -1,0 +1,49 @@
+"""Which Telegram update the running use case serves, so its commit also records that update as applied."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import ProcessedUpdate
+from core.errors import Conflict
+
+
+@dataclass(slots=True)
+class UpdateMark:
+    """One update being handled: `written` once a commit recorded it, `closed` once its handling ended."""
+
+    update_id: int
+    written: bool = False
+    closed: bool = False
+
+    @property
+    def pending(self) -> bool:
+        """Tell whether the next commit still has to record the update."""
+        return not self.written and not self.closed
+
+
+CURRENT_UPDATE: ContextVar[UpdateMark | None] = ContextVar("current_update", default=None)
+
+
+class AlreadyApplied(Conflict):
+    """The update was applied before (Telegram redelivered it after a crash): change nothing twice."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__("common.already_applied", update_id=update_id)
+
+
+async def stamp(session: AsyncSession) -> UpdateMark | None:
+    """Add the current update's record to the transaction about to commit, if it is not recorded yet."""
+    mark = CURRENT_UPDATE.get()
+    if mark is None or not mark.pending:
+        return None
+    session.add(ProcessedUpdate(update_id=mark.update_id))
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise AlreadyApplied(mark.update_id) from error
+    return mark
