@@ -56,6 +56,15 @@ def _journey_and_echo(backend: str, candidates: int) -> list[Row]:
             "ratio": None,
         }
     )
+    rows.append(
+        {
+            "name": f"[{backend}] journey: SQL statements per update",
+            "value": round(run.sql_statements / run.result.updates, 1) if run.result.updates else "-",
+            "unit": "stmt",
+            "target": None,
+            "ratio": None,
+        }
+    )
     if run.first_error:
         print(f"  first journey failure: {run.first_error}")
     return rows

@@ -1,6 +1,6 @@
 """The floor: a bare python-telegram-bot echo bot against the same emulator.
 
-    python -m bench.bench_echo [USERS] [MESSAGES_PER_USER]
+python -m bench.bench_echo [USERS] [MESSAGES_PER_USER]
 """
 
 from __future__ import annotations
@@ -34,10 +34,20 @@ def run(users: int = 2000, messages: int = 10) -> list[dict[str, Any]]:
     """Rows for the combined table."""
     result = asyncio.run(measure_echo(users, messages))
     return [
-        {"name": "bare PTB echo: updates/s", "value": round(result.rate, 1), "unit": "upd/s",
-         "target": None, "ratio": None},
-        {"name": "bare PTB echo: p50 / p99 latency", "value": f"{result.p50 * 1000:.0f} / "
-         f"{result.percentile(0.99) * 1000:.0f}", "unit": "ms", "target": None, "ratio": None},
+        {
+            "name": "bare PTB echo: updates/s",
+            "value": round(result.rate, 1),
+            "unit": "upd/s",
+            "target": None,
+            "ratio": None,
+        },
+        {
+            "name": "bare PTB echo: p50 / p99 latency",
+            "value": f"{result.p50 * 1000:.0f} / {result.percentile(0.99) * 1000:.0f}",
+            "unit": "ms",
+            "target": None,
+            "ratio": None,
+        },
         {"name": "bare PTB echo: errors", "value": result.errors, "unit": "", "target": 0, "ratio": None},
     ]
 

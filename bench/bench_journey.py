@@ -32,6 +32,7 @@ class JourneyRun:
     first_error: str | None
     bot_cpu: float
     harness_cpu: float
+    sql_statements: int
 
 
 async def drive(
@@ -63,11 +64,13 @@ async def measure_journey(backend: str, candidates: int) -> JourneyRun:
             try:
                 result = LoadResult()
                 cpu_before, harness_before = bot.cpu_seconds(), time.process_time()
+                sql_before = await bot.sql_statements()
                 began = time.perf_counter()
                 failures = await drive(emu, url, seeded, result, seeded.telegram_ids)
                 result.seconds = time.perf_counter() - began
                 bot_cpu = bot.cpu_seconds() - cpu_before
                 harness_cpu = time.process_time() - harness_before
+                sql = await bot.sql_statements() - sql_before
             finally:
                 await bot.stop()
         errors = [f for f in failures if f is not None]
@@ -81,6 +84,7 @@ async def measure_journey(backend: str, candidates: int) -> JourneyRun:
             first,
             bot_cpu,
             harness_cpu,
+            sql,
         )
 
 

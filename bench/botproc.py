@@ -3,7 +3,7 @@
     python -m bench.botproc echo|bot API_URL [DATABASE_URL]
 
 The real bot runs with PTB's overall 30 messages/s limiter lifted unless BENCH_TELEGRAM_RATE=1.
-With BENCH_PROFILE=FILE the process runs under cProfile and writes its stats there on SIGTERM.
+With BENCH_PROFILE=FILE it runs under cProfile and writes its stats to FILE.bot or FILE.echo on SIGTERM.
 """
 
 from __future__ import annotations
@@ -57,6 +57,19 @@ def _lift_global_rate_limit() -> None:
     )
 
 
+def _count_statements(engine: object) -> None:
+    """Count the SQL statements the bot sends; SIGUSR1 prints the running total as `sql N` on stdout."""
+    from sqlalchemy import event
+
+    sent = [0]
+
+    def count(*_args: object) -> None:
+        sent[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, lambda: print(f"sql {sent[0]}", flush=True))
+
+
 async def serve(kind: str, api_url: str, database_url: str | None) -> None:
     """Run until SIGTERM (a clean stop) or SIGKILL (the crash benchmark)."""
     from bot.app import build_application, start_polling, stop_polling
@@ -77,6 +90,7 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
         settings = dataclasses.replace(Settings.from_env(env))
         app = build_application(settings, token=TOKEN)
         await start_polling(app, poll_timeout=5)
+        _count_statements(app.bot_data.db.engine.sync_engine)
     print("ready", flush=True)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
@@ -106,7 +120,7 @@ def main(argv: list[str]) -> int:
         asyncio.run(serve(kind, api_url, database_url))
     finally:
         profiler.disable()
-        profiler.dump_stats(profile_to)
+        profiler.dump_stats(f"{profile_to}.{kind}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -125,6 +126,13 @@ class BotProcess:
         if self.proc is not None and self.proc.returncode is None:
             self.proc.kill()
             await self.proc.wait()
+
+    async def sql_statements(self) -> int:
+        """SQL statements the bot has sent so far (the real bot only; see botproc._count_statements)."""
+        assert self.proc is not None and self.proc.stdout is not None
+        self.proc.send_signal(signal.SIGUSR1)
+        line = await asyncio.wait_for(self.proc.stdout.readline(), timeout=30)
+        return int(line.split()[1])
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time the bot process has used so far."""

@@ -25,7 +25,6 @@ from scheduler.jobs import reschedule
 log = logging.getLogger(__name__)
 
 
-
 async def _post_init(app: App) -> None:
     services = app.bot_data
     settings = services.settings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextvars import ContextVar, Token
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -10,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from core.db.update_marks import stamp
+from core.db.update_marks import StampingSession
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,12 +46,18 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+# Set while a task holds a SQLite gate, so a unit of work opened inside another one does not wait on itself.
+_HOLDING_GATE: ContextVar[asyncio.Lock | None] = ContextVar("holding_sqlite_gate", default=None)
+
+
 class UnitOfWork:
     """One transaction for one use case: `async with db.uow() as uow: …; await uow.commit()`."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
+        self._gate = gate
+        self._gate_token: Token[asyncio.Lock | None] | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -59,6 +67,10 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> Self:
+        gate = self._gate
+        if gate is not None and _HOLDING_GATE.get() is not gate:
+            await gate.acquire()
+            self._gate_token = _HOLDING_GATE.set(gate)
         self._session = self._sessions()
         return self
 
@@ -72,16 +84,19 @@ class UnitOfWork:
         try:
             await session.rollback()
         finally:
-            await session.close()
-            self._session = None
+            try:
+                await session.close()
+            finally:
+                self._session = None
+                if self._gate_token is not None:
+                    _HOLDING_GATE.reset(self._gate_token)
+                    self._gate_token = None
+                    assert self._gate is not None
+                    self._gate.release()
 
     async def commit(self) -> None:
-        """Make the use case's writes permanent, with the Telegram update it served recorded in the same
-        transaction, so a redelivery of that update after a crash is recognised and not applied twice."""
-        mark = await stamp(self.session)
+        """Make the use case's writes permanent (StampingSession adds the Telegram update it served)."""
         await self.session.commit()
-        if mark is not None:
-            mark.written = True
 
 
 class Database:
@@ -90,7 +105,13 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(url)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # every commit also records the Telegram update being handled, so a redelivery is not applied twice
+        self.sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=StampingSession
+        )
+        # SQLite has one writer at a time: units of work queue here, handed on at once, rather than in
+        # SQLite's busy handler, which polls with sleeps of up to 100 ms (other processes still meet that).
+        self._gate = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,7 +120,7 @@ class Database:
 
     def uow(self) -> UnitOfWork:
         """Start a unit of work for one use case."""
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.sessions, self._gate)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.db.models import ProcessedUpdate
 from core.errors import Conflict
@@ -36,14 +36,20 @@ class AlreadyApplied(Conflict):
         super().__init__("common.already_applied", update_id=update_id)
 
 
-async def stamp(session: AsyncSession) -> UpdateMark | None:
-    """Add the current update's record to the transaction about to commit, if it is not recorded yet."""
-    mark = CURRENT_UPDATE.get()
-    if mark is None or not mark.pending:
-        return None
-    session.add(ProcessedUpdate(update_id=mark.update_id))
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        raise AlreadyApplied(mark.update_id) from error
-    return mark
+class StampingSession(Session):
+    """A session whose every commit, however a service reaches it, records the update being handled."""
+
+    def commit(self) -> None:
+        """Flush the use case first (its own errors stay its own), then record the update, then commit."""
+        mark = CURRENT_UPDATE.get()
+        if mark is None or not mark.pending:
+            super().commit()
+            return
+        self.flush()
+        self.add(ProcessedUpdate(update_id=mark.update_id))
+        try:
+            self.flush()
+        except IntegrityError as error:
+            raise AlreadyApplied(mark.update_id) from error
+        super().commit()
+        mark.written = True

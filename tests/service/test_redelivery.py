@@ -58,6 +58,20 @@ async def test_a_use_case_for_an_update_already_applied_is_refused_and_changes_n
     assert await users_and_records(db) == (1, [7])
 
 
+async def test_a_service_committing_its_session_directly_records_the_update_too(db: Database) -> None:
+    async def run() -> UpdateMark:
+        mark = UpdateMark(11)
+        CURRENT_UPDATE.set(mark)
+        async with db.uow() as uow:
+            uow.session.add(User(telegram_id=300, first_name="王五"))
+            await uow.session.commit()
+        return mark
+
+    mark = await asyncio.create_task(run())
+    assert mark.written and not mark.closed
+    assert await users_and_records(db) == (1, [11])
+
+
 async def test_an_update_whose_handling_committed_nothing_is_recorded_when_it_ends(db: Database) -> None:
     mark = UpdateMark(9)
     await redelivery.finish(db, mark)
