@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from bot.context import App
 from core import redelivery
 from core.db.update_marks import CURRENT_UPDATE, UpdateMark
+from core.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ class ConfirmingPoller:
         db = self._app.bot_data.db
         if update.update_id <= self._replay_ceiling and await redelivery.was_applied(db, update.update_id):
             log.info("update %s was applied before the restart; skipped", update.update_id)
+            await self._tell_already_applied(update)
             return
         mark = UpdateMark(update.update_id)
         CURRENT_UPDATE.set(mark)  # this task's own context: every commit while handling records the update
@@ -135,6 +137,17 @@ class ConfirmingPoller:
                 await redelivery.finish(db, mark)
             except Exception:
                 log.exception("could not record update %s as applied", update.update_id)
+
+    async def _tell_already_applied(self, update: Update) -> None:
+        """Say that the message was kept: a crash may have come between saving it and answering it."""
+        text = t("common.already_applied")
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text[:200])
+            elif update.effective_chat is not None:
+                await self._app.bot.send_message(update.effective_chat.id, text)
+        except TelegramError as error:  # e.g. an expired button press, or the user blocked the bot
+            log.info("could not tell about update %s: %s", update.update_id, error)
 
     async def _prune(self) -> None:
         try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
-from core.db.models import Dialog, User
+from core.db.models import Dialog, User, utcnow
 from core.errors import NotAllowed
 from core.people import TelegramIdentity, ensure_user, is_staff
 
@@ -46,12 +46,11 @@ async def load(session: AsyncSession, user_id: int) -> DialogState | None:
 
 
 async def save(session: AsyncSession, user_id: int, state: DialogState) -> None:
-    """Set a user's flow and step inside the caller's unit of work."""
-    dialog = await session.get(Dialog, user_id)
-    if dialog is None:
-        session.add(Dialog(user_id=user_id, flow=state.flow, step=state.step, data=dict(state.data)))
-    else:
-        dialog.flow, dialog.step, dialog.data = state.flow, state.step, dict(state.data)
+    """Set a user's flow and step inside the caller's unit of work: one UPDATE on every step but the first."""
+    values = {"flow": state.flow, "step": state.step, "data": dict(state.data), "updated_at": utcnow()}
+    result = await session.execute(update(Dialog).where(Dialog.user_id == user_id).values(**values))
+    if getattr(result, "rowcount", 0) == 0:
+        session.add(Dialog(user_id=user_id, **values))
 
 
 async def clear(session: AsyncSession, user_id: int) -> None:

@@ -25,7 +25,9 @@ async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
     await bot.restart()
     bot.emulator.redeliver(name_update)
     # handled again, "张三" would be taken as an answer to 学历 and refused; skipped, it changes nothing
-    await user.expect_silence(1.0)
+    note = await user.next_message()
+    assert "此前已经处理并保存" in note.content
+    await user.expect_silence(0.5)
     question = await pick(user, "硕士研究生")
     assert "手机号码" in question.content
     assert await redelivery.was_applied(db, name_update)
@@ -40,7 +42,8 @@ async def test_a_question_handed_out_again_after_a_restart_is_not_answered_twice
 
     await bot.restart()
     bot.emulator.redeliver(help_update)
-    await user.expect_silence(1.0)
+    assert "无需重发" in (await user.next_message()).content
+    await user.expect_silence(0.5)
     await user.send_command("/help")
     assert (await user.next_message()).content
 
