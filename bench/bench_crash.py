@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from bench.dbs import fresh_database
-from bench.journey import Acknowledged, Journey, whole_journey
+from bench.journey import Acknowledged, Journey, RestartNote, whole_journey
 from bench.load import BotProcess, LoadResult, emulator
 from bench.seed import approve_with_study, seed
 from core import broadcast
@@ -41,6 +41,7 @@ class CrashCounts:
     candidates: int
     kills: int
     finished: int
+    told_to_resume: int
     unanswered: int
     lost_answers: int
     over_two_attempts: int
@@ -126,12 +127,14 @@ async def measure_crash(backend: str, candidates: int, kills: int = 4, seed_no: 
     notices = Counter(u.id for u in users for m in u.messages if m.content == NOTICE)
     made, acknowledged, failures = counts
     repeated = acknowledged.repeated
-    errors = [f for f in failures if f is not None]
+    told = sum(1 for f in failures if isinstance(f, RestartNote))
+    errors = [f for f in failures if f is not None and not isinstance(f, RestartNote)]
     return CrashCounts(
         backend=backend,
         candidates=candidates,
         kills=made,
         finished=len(acknowledged.handed_in),
+        told_to_resume=told,
         unanswered=repeated,
         lost_answers=lost,
         over_two_attempts=over,
@@ -176,6 +179,13 @@ def rows(c: CrashCounts) -> list[dict[str, object]]:
             "value": f"{c.finished} / {c.candidates}",
             "unit": "",
             "target": "all",
+            "ratio": None,
+        },
+        {
+            "name": f"{tag}: journeys cut short by the restart note",
+            "value": c.told_to_resume,
+            "unit": "",
+            "target": None,
             "ratio": None,
         },
         {

@@ -20,12 +20,18 @@ from bench.seed import (
     certificate_number_for,
     id_number_for,
 )
+from core.texts import t
 from emulator import BotMessage, EmulatedUser
 
 TIMEOUT = 30.0
 NOTICE_MARK = "【通知】"
 QUESTIONS = 10
 _KIND = re.compile(r"· (单选题|多选题|判断题)")
+
+
+class RestartNote(Exception):
+    """The bot, restarted after a crash, said this step had been saved before and to go on from the menu;
+    a person would tap the menu and resume, which this fixed script cannot."""
 
 
 class JourneyError(AssertionError):
@@ -82,6 +88,8 @@ class Journey:
         """The bot's next message in this chat, passing over staff notices (they arrive at any moment)."""
         while True:
             message = await self.user.next_message(timeout=self.timeout)
+            if message.content == t("common.already_applied"):
+                raise RestartNote(f"user {self.user.id}: the restarted bot says the step was already saved")
             if not message.content.startswith(NOTICE_MARK):
                 return message
 

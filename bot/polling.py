@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 
 from bot.context import App
+from bot.keyboards import main_menu
 from core import redelivery
 from core.db.update_marks import CURRENT_UPDATE, UpdateMark
 from core.texts import t
@@ -139,13 +140,14 @@ class ConfirmingPoller:
                 log.exception("could not record update %s as applied", update.update_id)
 
     async def _tell_already_applied(self, update: Update) -> None:
-        """Say that the message was kept: a crash may have come between saving it and answering it."""
-        text = t("common.already_applied")
+        """Say the step was kept and how to go on: the crash may have come between saving it and answering."""
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer(text[:200])
-            elif update.effective_chat is not None:
-                await self._app.bot.send_message(update.effective_chat.id, text)
+                await update.callback_query.answer()
+            if update.effective_chat is not None:
+                await self._app.bot.send_message(
+                    update.effective_chat.id, t("common.already_applied"), reply_markup=main_menu()
+                )
         except TelegramError as error:  # e.g. an expired button press, or the user blocked the bot
             log.info("could not tell about update %s: %s", update.update_id, error)
 

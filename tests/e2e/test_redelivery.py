@@ -26,7 +26,7 @@ async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
     bot.emulator.redeliver(name_update)
     # handled again, "张三" would be taken as an answer to 学历 and refused; skipped, it changes nothing
     note = await user.next_message()
-    assert "此前已经处理并保存" in note.content
+    assert "上一步操作此前已经保存" in note.content
     await user.expect_silence(0.5)
     question = await pick(user, "硕士研究生")
     assert "手机号码" in question.content
@@ -42,7 +42,7 @@ async def test_a_question_handed_out_again_after_a_restart_is_not_answered_twice
 
     await bot.restart()
     bot.emulator.redeliver(help_update)
-    assert "无需重发" in (await user.next_message()).content
+    assert "无需重做" in (await user.next_message()).content
     await user.expect_silence(0.5)
     await user.send_command("/help")
     assert (await user.next_message()).content
