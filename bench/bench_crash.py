@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from bench.dbs import fresh_database
-from bench.journey import Acknowledged, Journey, RestartNote, whole_journey
+from bench.journey import Acknowledged, Journey, whole_journey
 from bench.load import BotProcess, LoadResult, emulator
 from bench.seed import approve_with_study, seed
 from core import broadcast
@@ -41,7 +41,7 @@ class CrashCounts:
     candidates: int
     kills: int
     finished: int
-    told_to_resume: int
+    restart_notes: int
     unanswered: int
     lost_answers: int
     over_two_attempts: int
@@ -127,14 +127,13 @@ async def measure_crash(backend: str, candidates: int, kills: int = 4, seed_no: 
     notices = Counter(u.id for u in users for m in u.messages if m.content == NOTICE)
     made, acknowledged, failures = counts
     repeated = acknowledged.repeated
-    told = sum(1 for f in failures if isinstance(f, RestartNote))
-    errors = [f for f in failures if f is not None and not isinstance(f, RestartNote)]
+    errors = [f for f in failures if f is not None]
     return CrashCounts(
         backend=backend,
         candidates=candidates,
         kills=made,
         finished=len(acknowledged.handed_in),
-        told_to_resume=told,
+        restart_notes=acknowledged.restart_notes,
         unanswered=repeated,
         lost_answers=lost,
         over_two_attempts=over,
@@ -162,6 +161,7 @@ async def _run(
 
     outcomes = await asyncio.gather(*(one(j) for j in journeys), return_exceptions=True)
     acknowledged.repeated = sum(j.repeated for j in journeys)
+    acknowledged.restart_notes = sum(j.restart_notes for j in journeys)
     done.set()
     made = await killer
     await asyncio.sleep(3.0)  # let the outbox worker finish the notice
@@ -182,8 +182,8 @@ def rows(c: CrashCounts) -> list[dict[str, object]]:
             "ratio": None,
         },
         {
-            "name": f"{tag}: journeys cut short by the restart note",
-            "value": c.told_to_resume,
+            "name": f"{tag}: 'saved before the restart' notes received",
+            "value": c.restart_notes,
             "unit": "",
             "target": None,
             "ratio": None,

@@ -29,11 +29,6 @@ QUESTIONS = 10
 _KIND = re.compile(r"· (单选题|多选题|判断题)")
 
 
-class RestartNote(Exception):
-    """The bot, restarted after a crash, said this step had been saved before and to go on from the menu;
-    a person would tap the menu and resume, which this fixed script cannot."""
-
-
 class JourneyError(AssertionError):
     """The bot answered something the script did not expect."""
 
@@ -45,6 +40,7 @@ class Acknowledged:
     answers: dict[int, set[int]] = field(default_factory=dict)
     handed_in: set[int] = field(default_factory=set)
     repeated: int = 0
+    restart_notes: int = 0
 
 
 class Journey:
@@ -65,6 +61,7 @@ class Journey:
         self.timeout = timeout
         self.retries = retries
         self.repeated = 0  # actions the user had to repeat because the bot never answered
+        self.restart_notes = 0  # "saved before the restart" notes; read and passed over, as a person would
 
     async def _timed(
         self, action: Callable[[], Awaitable[object]], wait: Callable[[], Awaitable[BotMessage]]
@@ -85,12 +82,12 @@ class Journey:
         raise AssertionError("unreachable")
 
     async def _next(self) -> BotMessage:
-        """The bot's next message in this chat, passing over staff notices (they arrive at any moment)."""
+        """The bot's next message in this chat, passing over staff notices and restart notes (any moment)."""
         while True:
             message = await self.user.next_message(timeout=self.timeout)
             if message.content == t("common.already_applied"):
-                raise RestartNote(f"user {self.user.id}: the restarted bot says the step was already saved")
-            if not message.content.startswith(NOTICE_MARK):
+                self.restart_notes += 1  # the next answer is still to come, or the step gets repeated
+            elif not message.content.startswith(NOTICE_MARK):
                 return message
 
     async def send(self, text: str, *, then: int = 0, expect: str | None = None) -> BotMessage:

@@ -112,7 +112,8 @@ class ConfirmingPoller:
             pass
 
     async def _handle_batch(self, updates: list[Update]) -> None:
-        pending = {asyncio.create_task(self._handle(update)) for update in updates}
+        moved_on = _answered_by_later(updates)
+        pending = {asyncio.create_task(self._handle(u, u.update_id in moved_on)) for u in updates}
         while pending:  # wait while the batch makes progress; a slow straggler must not hold up everyone
             done, pending = await asyncio.wait(
                 pending, timeout=self._grace, return_when=asyncio.FIRST_COMPLETED
@@ -123,11 +124,11 @@ class ConfirmingPoller:
             self._stragglers.add(task)
             task.add_done_callback(self._stragglers.discard)
 
-    async def _handle(self, update: Update) -> None:
+    async def _handle(self, update: Update, moved_on: bool) -> None:
         db = self._app.bot_data.db
         if update.update_id <= self._replay_ceiling and await redelivery.was_applied(db, update.update_id):
             log.info("update %s was applied before the restart; skipped", update.update_id)
-            await self._tell_already_applied(update)
+            await self._tell_already_applied(update, moved_on)
             return
         mark = UpdateMark(update.update_id)
         CURRENT_UPDATE.set(mark)  # this task's own context: every commit while handling records the update
@@ -139,12 +140,16 @@ class ConfirmingPoller:
             except Exception:
                 log.exception("could not record update %s as applied", update.update_id)
 
-    async def _tell_already_applied(self, update: Update) -> None:
-        """Say the step was kept and how to go on: the crash may have come between saving it and answering."""
+    async def _tell_already_applied(self, update: Update, moved_on: bool) -> None:
+        """Say the step was kept and how to go on: the crash may have come between saving it and answering.
+
+        Someone who has written again since saw the answer (or will get one to the newer message): only the
+        button's spinner is stopped for them.
+        """
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer()
-            if update.effective_chat is not None:
+            if update.effective_chat is not None and not moved_on:
                 await self._app.bot.send_message(
                     update.effective_chat.id, t("common.already_applied"), reply_markup=main_menu()
                 )
@@ -156,3 +161,17 @@ class ConfirmingPoller:
             await redelivery.forget_before(self._app.bot_data.db, datetime.now(UTC) - KEEP_RECORDS)
         except Exception:
             log.exception("could not prune applied-update records")
+
+
+def _answered_by_later(updates: list[Update]) -> set[int]:
+    """Updates followed in the batch by another from the same chat: that person saw the answer and went on."""
+    later: set[int] = set()
+    seen: set[int] = set()
+    for update in reversed(updates):
+        chat = update.effective_chat
+        if chat is None:
+            continue
+        if chat.id in seen:
+            later.add(update.update_id)
+        seen.add(chat.id)
+    return later

@@ -48,6 +48,22 @@ async def test_a_question_handed_out_again_after_a_restart_is_not_answered_twice
     assert (await user.next_message()).content
 
 
+async def test_no_note_when_the_person_already_went_on_after_the_answer(bot: BotHarness) -> None:
+    user = bot.user(3103, "王五")
+    await user.send_command("/help")
+    first_help = await user.next_message()
+    help_update = user.last_update_id
+    assert help_update is not None
+
+    await bot.stop()
+    bot.emulator.redeliver(help_update)
+    await user.send_command("/help")  # sent after the answer arrived: the person saw it and went on
+    await bot.start()
+    again = await user.next_message()
+    assert again.content == first_help.content
+    await user.expect_silence(0.5)
+
+
 async def test_updates_sent_while_the_bot_is_down_are_all_answered_once_it_is_back(bot: BotHarness) -> None:
     users = [bot.user(3110 + n, f"考生{n}") for n in range(5)]
     await bot.stop()
