@@ -8,10 +8,12 @@ import signal
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
 from bot import handlers
 from bot.context import App, BotServices, Context
 from bot.delivery import start_delivery
+from bot.late_answers import LateAnswerTolerantBot
 from bot.polling import ConfirmingPoller
 from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
@@ -68,14 +70,19 @@ def build_application(settings: Settings, *, token: str | None = None, seed_demo
     bot_token = token or settings.bot_token
     if bot_token is None:
         raise ValueError("build_application needs a token (the sandbox passes the emulator's)")
+    telegram = LateAnswerTolerantBot(
+        bot_token,
+        base_url=settings.bot_api_url,
+        base_file_url=settings.bot_file_api_url,
+        request=HTTPXRequest(connection_pool_size=256),  # PTB's own defaults for a built bot
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=AIORateLimiter(max_retries=5),
+    )
     app: App = (
         ApplicationBuilder()
-        .token(bot_token)
-        .base_url(settings.bot_api_url)
-        .base_file_url(settings.bot_file_api_url)
+        .bot(telegram)
         .context_types(ContextTypes(context=Context, bot_data=BotServices))
         .concurrent_updates(PerUserUpdateProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=5))
         .job_queue(None)
         .updater(None)  # bot.polling confirms updates only after handling them
         .post_init(_post_init)

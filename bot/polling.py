@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 
 from bot.context import App
 from bot.keyboards import main_menu
+from bot.late_answers import PRESSING_CHAT
 from core import redelivery
 from core.db.update_marks import CURRENT_UPDATE, UpdateMark
 from core.texts import t
@@ -132,6 +133,7 @@ class ConfirmingPoller:
             return
         mark = UpdateMark(update.update_id)
         CURRENT_UPDATE.set(mark)  # this task's own context: every commit while handling records the update
+        PRESSING_CHAT.set(update.effective_chat.id if update.effective_chat is not None else None)
         try:
             await self._app.update_processor.process_update(update, self._app.process_update(update))
         finally:
