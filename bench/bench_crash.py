@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from bench.dbs import fresh_database
-from bench.journey import Acknowledged, Journey, whole_journey
+from bench.journey import TIMEOUT, Acknowledged, Journey, whole_journey
 from bench.load import BotProcess, LoadResult, emulator
 from bench.seed import approve_with_study, seed
 from core import broadcast
@@ -27,6 +27,7 @@ from core.audiences import Audience
 from core.db import Database
 from core.db.models import AttemptItem, QuizAttempt, Registration, User
 from core.people import TelegramIdentity
+from core.texts import t
 from emulator import BotApiEmulator, EmulatedUser
 
 NOTICE = "【通知】线下培训安排已发布，请在机器人中查看。"
@@ -75,10 +76,19 @@ async def _killer(bot: BotProcess, kills: int, rand: random.Random, done: asynci
     return made
 
 
-def _applied_twice(user: EmulatedUser) -> int:
-    """Replies the bot sent twice in a row with the same text: a redelivered update handled again."""
-    texts = [m.content for m in user.messages if m.content != NOTICE]
-    return sum(1 for a, b in itertools.pairwise(texts) if a == b)
+def _applied_twice(user: EmulatedUser, repeated_after: set[int]) -> int:
+    """Replies the bot sent twice in a row with the same text: a redelivered update handled again.
+
+    A pair the user asked for twice (an action repeated after no answer came) is not counted, nor restart
+    notes, which answer no update of their own.
+    """
+    passed_over = {NOTICE, t("common.already_applied")}
+    replies = [m for m in user.messages if m.content not in passed_over]
+    return sum(
+        1
+        for a, b in itertools.pairwise(replies)
+        if a.content == b.content and a.message_id not in repeated_after
+    )
 
 
 async def _lost_and_attempts(db: Database, acknowledged: Acknowledged) -> tuple[int, int]:
@@ -137,7 +147,7 @@ async def measure_crash(backend: str, candidates: int, kills: int = 4, seed_no: 
         unanswered=repeated,
         lost_answers=lost,
         over_two_attempts=over,
-        applied_twice=sum(_applied_twice(u) for u in users),
+        applied_twice=sum(_applied_twice(u, acknowledged.repeated_after.get(u.id, set())) for u in users),
         repeated_notices=sum(n - 1 for n in notices.values() if n > 1),
         notices_missing=sum(1 for u in users if notices[u.id] == 0),
         first_error=f"{type(errors[0]).__name__}: {str(errors[0])[:200]}" if errors else None,
@@ -154,7 +164,9 @@ async def _run(
     done = asyncio.Event()
     killer = asyncio.create_task(_killer(bot, kills, rand, done))
 
-    journeys = [Journey(u, result, acknowledged, timeout=8.0, retries=3) for u in crowd]
+    # as patient as the journey run: under this load a round of all users takes seconds, and a shorter wait
+    # would have users repeat actions that were merely queued, which is load, not the crash
+    journeys = [Journey(u, result, acknowledged, timeout=TIMEOUT, retries=3) for u in crowd]
 
     async def one(journey: Journey) -> None:
         await whole_journey(journey, lambda t: approve_with_study(db, seeded, [t]))  # type: ignore[arg-type]
@@ -162,6 +174,7 @@ async def _run(
     outcomes = await asyncio.gather(*(one(j) for j in journeys), return_exceptions=True)
     acknowledged.repeated = sum(j.repeated for j in journeys)
     acknowledged.restart_notes = sum(j.restart_notes for j in journeys)
+    acknowledged.repeated_after = {j.user.id: j.repeated_after for j in journeys}
     done.set()
     made = await killer
     await asyncio.sleep(3.0)  # let the outbox worker finish the notice

@@ -41,6 +41,8 @@ class Acknowledged:
     handed_in: set[int] = field(default_factory=set)
     repeated: int = 0
     restart_notes: int = 0
+    # per user, the bot messages after which the user repeated an action: the next reply may rightly repeat it
+    repeated_after: dict[int, set[int]] = field(default_factory=dict)
 
 
 class Journey:
@@ -62,6 +64,7 @@ class Journey:
         self.retries = retries
         self.repeated = 0  # actions the user had to repeat because the bot never answered
         self.restart_notes = 0  # "saved before the restart" notes; read and passed over, as a person would
+        self.repeated_after: set[int] = set()  # ids of the last bot message when an action was repeated
 
     async def _timed(
         self, action: Callable[[], Awaitable[object]], wait: Callable[[], Awaitable[BotMessage]]
@@ -75,6 +78,9 @@ class Journey:
                 if attempt == self.retries:
                     raise
                 self.repeated += 1
+                last = self.user.last_message
+                if last is not None:
+                    self.repeated_after.add(last.message_id)
                 continue
             self.result.updates += 1
             self.result.latencies.append(time.perf_counter() - began)
