@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
         return run(PYTHON, "-m", "bot", *rest)
     if command == "check":
         return run(PYTHON, "-m", "ruff", "check", ".") or run(
-            PYTHON, "-m", "mypy", "core", "bot", "scheduler"
+            PYTHON, "-m", "mypy", "core", "bot", "scheduler", "bench"
         )
     if command == "bench":
         return run(PYTHON, "-m", "bench", *rest)

@@ -14,6 +14,7 @@ import subprocess
 import time
 import traceback
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bench import bench_crash, bench_journey, bench_memory
@@ -70,6 +71,14 @@ def _journey_and_echo(backend: str, candidates: int) -> list[Row]:
     return rows
 
 
+def _crash(backend: str, candidates: int, kills: int) -> list[Row]:
+    return bench_crash.rows(asyncio.run(bench_crash.measure_crash(backend, candidates, kills)))
+
+
+def _memory(backend: str, in_database: int, active: int) -> list[Row]:
+    return bench_memory.rows(asyncio.run(bench_memory.measure_memory(backend, in_database, active)))
+
+
 def _other(module: str, **kwargs: Any) -> list[Row]:
     mod = __import__(f"bench.{module}", fromlist=["run"])
     return list(mod.run(**kwargs))
@@ -109,21 +118,11 @@ def main() -> int:
     for backend in backends:
         print(f"[{backend}] running …", flush=True)
         if "journey" not in args.skip:
-            rows += _safe(f"[{backend}] journey", lambda b=backend: _journey_and_echo(b, candidates))
+            rows += _safe(f"[{backend}] journey", partial(_journey_and_echo, backend, candidates))
         if "crash" not in args.skip:
-            rows += _safe(
-                f"[{backend}] crash",
-                lambda b=backend: bench_crash.rows(
-                    asyncio.run(bench_crash.measure_crash(b, crash_candidates, args.kills))
-                ),
-            )
+            rows += _safe(f"[{backend}] crash", partial(_crash, backend, crash_candidates, args.kills))
         if "memory" not in args.skip:
-            rows += _safe(
-                f"[{backend}] memory",
-                lambda b=backend: bench_memory.rows(
-                    asyncio.run(bench_memory.measure_memory(b, in_database, active))
-                ),
-            )
+            rows += _safe(f"[{backend}] memory", partial(_memory, backend, in_database, active))
     if "others" not in args.skip:
         rows += _safe("certificates / export (bench_render)", lambda: _other("bench_render"))
         broadcast = {"recipients": 1_000} if args.quick else {}

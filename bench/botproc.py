@@ -40,23 +40,6 @@ def build_echo(api_url: str) -> Application:  # type: ignore[type-arg]
     return app
 
 
-def _lift_global_rate_limit() -> None:
-    """Let the real bot send faster than Telegram's 30 messages/s, so the benchmark shows the bot's own cost.
-
-    bot/app.py builds PTB's AIORateLimiter with its defaults (30 requests/s overall); against the emulator,
-    limits off that cap, not the bot, would set the pace (about 22 journey updates/s). Retries stay as built.
-    """
-    import functools
-
-    from telegram.ext import AIORateLimiter
-
-    import bot.app
-
-    bot.app.AIORateLimiter = functools.partial(  # type: ignore[misc]
-        AIORateLimiter, overall_max_rate=0, group_max_rate=0
-    )
-
-
 def _count_statements(engine: object) -> None:
     """Count the SQL statements the bot sends; SIGUSR1 prints the running total as `sql N` on stdout."""
     from sqlalchemy import event
@@ -82,9 +65,10 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=5)
     else:
-        if os.environ.get("BENCH_TELEGRAM_RATE") != "1":
-            _lift_global_rate_limit()
         env = {"BOT_API_URL": api_url, "WEB_PORT": "0", "LOG_LEVEL": "WARNING"}
+        if os.environ.get("BENCH_TELEGRAM_RATE") != "1":
+            # against the emulator, Telegram's 30 requests/s would set the pace (~22 journey upd/s)
+            env["TELEGRAM_OVERALL_RATE"] = "0"
         if database_url:
             env["DATABASE_URL"] = database_url
         settings = dataclasses.replace(Settings.from_env(env))

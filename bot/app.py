@@ -76,7 +76,7 @@ def build_application(settings: Settings, *, token: str | None = None, seed_demo
         base_file_url=settings.bot_file_api_url,
         request=HTTPXRequest(connection_pool_size=256),  # PTB's own defaults for a built bot
         get_updates_request=HTTPXRequest(connection_pool_size=1),
-        rate_limiter=AIORateLimiter(max_retries=5),
+        rate_limiter=AIORateLimiter(overall_max_rate=settings.telegram_overall_rate, max_retries=5),
     )
     app: App = (
         ApplicationBuilder()

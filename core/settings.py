@@ -70,6 +70,8 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     log_level: str = "INFO"
+    # requests per second to Telegram over all chats (PTB's AIORateLimiter); 0 lifts the cap
+    telegram_overall_rate: int = 30
 
     @property
     def bot_file_api_url(self) -> str:
@@ -132,4 +134,6 @@ class Settings:
             if raw.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
                 raise SettingsError(f"LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {raw!r}")
             values["log_level"] = raw.upper()
+        if (raw := get("TELEGRAM_OVERALL_RATE")) is not None:
+            values["telegram_overall_rate"] = _int("TELEGRAM_OVERALL_RATE", raw, 0, 10_000)
         return cls(**values)  # type: ignore[arg-type]

@@ -26,6 +26,11 @@ def test_staff_ids_accept_chinese_and_ascii_separators() -> None:
     assert Settings.from_env({"STAFF_IDS": "1, 2，3"}).staff_ids == frozenset({1, 2, 3})
 
 
+def test_telegram_rate_defaults_to_the_bulk_limit_and_zero_lifts_it() -> None:
+    assert Settings.from_env({}).telegram_overall_rate == 30
+    assert Settings.from_env({"TELEGRAM_OVERALL_RATE": "0"}).telegram_overall_rate == 0
+
+
 def test_plain_postgresql_url_gets_the_async_driver() -> None:
     url = Settings.from_env({"DATABASE_URL": "postgresql://u@h/db"}).database_url
     assert url == "postgresql+asyncpg://u@h/db"
@@ -42,6 +47,8 @@ def test_plain_postgresql_url_gets_the_async_driver() -> None:
         ("WEB_PORT", "99999"),
         ("LOG_LEVEL", "LOUD"),
         ("CONTACT_PHONES", "call me"),
+        ("TELEGRAM_OVERALL_RATE", "fast"),
+        ("TELEGRAM_OVERALL_RATE", "-1"),
     ],
 )
 def test_a_malformed_value_names_its_key(key: str, value: str) -> None:
