@@ -53,12 +53,18 @@ async def pick(user: EmulatedUser, label: str) -> BotMessage:
     return await user.next_message()
 
 
-async def fill_required(user: EmulatedUser, n: int = 1, id_number: str | None = None) -> BotMessage:
-    """From 个人信息 to the first work-info question, with valid answers; returns that question."""
+async def open_profile(user: EmulatedUser) -> BotMessage:
+    """Open 个人信息 on a new profile: past the intro to the first question (证件类型), which is returned."""
     await user.send_text("个人信息")
     await user.next_message()  # intro
     question = await user.next_message()
     assert "证件类型" in question.content
+    return question
+
+
+async def fill_required(user: EmulatedUser, n: int = 1, id_number: str | None = None) -> BotMessage:
+    """From 个人信息 to the first work-info question, with valid answers; returns that question."""
+    await open_profile(user)
     question = await pick(user, RESIDENT)
     assert "证件号码" in question.content
     question = await answer(user, id_number or resident_id_for(n, 1000 + n))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from tests.e2e.harness import BotHarness
-from tests.e2e.profile_steps import RESIDENT
+from tests.e2e.profile_steps import RESIDENT, open_profile
 
 
 async def test_a_press_answered_too_late_is_still_carried_out(bot: BotHarness) -> None:
     user = bot.user(3201, "赵六")
-    await user.send_text("个人信息")
-    await user.next_message()
-    assert "证件类型" in (await user.next_message()).content
+    await open_profile(user)
 
     bot.emulator.callback_query_ttl = 0.0  # every answer arrives after the window, as under a long queue
     answer = await user.press(RESIDENT, timeout=0.5)
@@ -22,9 +20,7 @@ async def test_a_press_answered_too_late_is_still_carried_out(bot: BotHarness) -
 
 async def test_an_alert_that_can_no_longer_be_shown_comes_as_a_message(bot: BotHarness) -> None:
     user = bot.user(3202, "钱七")
-    await user.send_text("个人信息")
-    await user.next_message()
-    question = await user.next_message()
+    question = await open_profile(user)
     await user.press(RESIDENT)
     await user.next_message()
     await user.next_message()

@@ -6,16 +6,14 @@ from core import redelivery
 from core.db import Database
 from tests.e2e.factories import resident_id_for
 from tests.e2e.harness import BotHarness
-from tests.e2e.profile_steps import RESIDENT, answer, pick
+from tests.e2e.profile_steps import RESIDENT, answer, open_profile, pick
 
 
 async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
     bot: BotHarness, db: Database
 ) -> None:
     user = bot.user(3101, "张三")
-    await user.send_text("个人信息")
-    await user.next_message()
-    await user.next_message()
+    await open_profile(user)
     await pick(user, RESIDENT)
     await answer(user, resident_id_for(31, 1))
     question = await answer(user, "张三")
