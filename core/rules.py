@@ -1,4 +1,4 @@
-"""The programme's rules in one place: windows, eligibility, registration, study credit, the quiz."""
+"""The programme's rules in one place: plans, windows, eligibility, registration, study credit, the quiz."""
 
 from __future__ import annotations
 
@@ -28,6 +28,18 @@ from core.eligibility import (
     skill_rank,
     title_rank,
 )
+from core.plan_rules import (
+    OCCUPATION_SEPARATORS,
+    PLAN_FIELDS,
+    PlanDraft,
+    check_windows,
+    moved_windows,
+    parse_occupations,
+    parse_plan_draft,
+    parse_plan_no,
+    parse_window,
+    plan_phase,
+)
 from core.scoring import (
     MAX_ATTEMPTS,
     PASS_MARK,
@@ -53,7 +65,9 @@ __all__ = [
     "ACCEPTED_FILING",
     "ACCEPTED_TYPES",
     "MAX_ATTEMPTS",
+    "OCCUPATION_SEPARATORS",
     "PASS_MARK",
+    "PLAN_FIELDS",
     "PROFILE_FIELD_LABELS",
     "PROVINCIAL_REGION",
     "REQUIRED_MINUTES",
@@ -68,6 +82,7 @@ __all__ = [
     "FilingStatus",
     "InstitutionFacts",
     "InstitutionType",
+    "PlanDraft",
     "PlanWindows",
     "ProfileFacts",
     "Question",
@@ -83,13 +98,20 @@ __all__ = [
     "can_edit_profile",
     "can_start_attempt",
     "check_eligibility",
+    "check_windows",
     "credit_for_session",
     "draw_attempt",
     "examinable_levels",
     "missing_profile_fields",
+    "moved_windows",
     "next_status",
     "normalise_name",
+    "parse_occupations",
+    "parse_plan_draft",
+    "parse_plan_no",
+    "parse_window",
     "passed",
+    "plan_phase",
     "progress_bar",
     "qualifies",
     "quiz_unlocked",

@@ -23,12 +23,16 @@ class Plan(Base):
     registration_end: Mapped[date]
     study_start: Mapped[date]
     study_end: Mapped[date]
+    # the offline training period (线下培训), announced later, so optional
+    training_start: Mapped[date | None]
+    training_end: Mapped[date | None]
     required_study_minutes: Mapped[int] = mapped_column(default=180)
     max_quiz_attempts: Mapped[int] = mapped_column(default=2)
     pass_score: Mapped[int] = mapped_column(default=90)
     quiz_time_limit_minutes: Mapped[int] = mapped_column(default=60)
-    # draft | published | closed
+    # draft | published | closed (early, by staff) | archived (kept with its records, listed nowhere)
     status: Mapped[str] = mapped_column(String(16), default="published")
+    archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
