@@ -14,9 +14,7 @@ people whose deadline moved were already told once, through the outbox, in the s
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,13 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
-from core.db.models import Plan, Registration, User, utcnow
+from core.db.models import Plan, User, utcnow
 from core.errors import Conflict, NotAllowed, NotFound
 from core.people import TelegramIdentity, ensure_user, find_user, is_staff
 from core.plan_notices import tell_moved
 from core.plan_rules import PlanDraft, moved_windows, parse_plan_draft, plan_phase
+from core.plan_views import PlanChange, PlanView, draft_of, plan_view, stage_counts
 from core.staff import audit
-from core.staff.stages import STAGE_ORDER, later_stages, review_stage
 
 __all__ = [
     "PlanChange",
@@ -40,6 +38,7 @@ __all__ = [
     "PlanView",
     "add_plan",
     "archive_plan",
+    "change_plan",
     "close_plan",
     "create_plan",
     "get_plan",
@@ -50,56 +49,6 @@ __all__ = [
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 PHASE_ORDER = ("open", "upcoming", "closed", "archived")
-
-
-@dataclass(frozen=True)
-class PlanView:
-    """A plan as staff see it: its facts, where it stands today, and how many candidates are at each stage."""
-
-    id: int
-    draft: PlanDraft
-    status: str
-    phase: str
-    counts: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def plan_no(self) -> str:
-        """The portal's 16-digit plan number."""
-        return self.draft.plan_no
-
-    @property
-    def name(self) -> str:
-        """The plan's name."""
-        return self.draft.name
-
-    @property
-    def registrations(self) -> int:
-        """Registrations of any stage."""
-        return sum(self.counts.values())
-
-
-@dataclass(frozen=True)
-class PlanChange:
-    """An edit as saved: the plan after it, which windows moved, and how many people were told."""
-
-    plan: PlanView
-    moved: tuple[str, ...]
-    told: int
-
-
-def draft_of(plan: Plan) -> PlanDraft:
-    """The plan row's facts as a draft, to edit or compare."""
-    return PlanDraft(
-        plan_no=plan.plan_no,
-        name=plan.name,
-        occupations=tuple(plan.occupations or ()),
-        registration_start=plan.registration_start,
-        registration_end=plan.registration_end,
-        study_start=plan.study_start,
-        study_end=plan.study_end,
-        training_start=plan.training_start,
-        training_end=plan.training_end,
-    )
 
 
 def _apply(plan: Plan, draft: PlanDraft) -> None:
@@ -121,28 +70,6 @@ async def staff_user(session: AsyncSession, actor_telegram_id: int, staff_ids: f
         raise NotAllowed("plans.staff_only")
     user = await find_user(session, actor_telegram_id)
     return user or await ensure_user(session, TelegramIdentity(actor_telegram_id))
-
-
-async def stage_counts(session: AsyncSession, plan_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Registrations per plan by stage (draft … certified), every stage present."""
-    rows = (
-        await session.execute(
-            select(Registration.id, Registration.plan_id, Registration.status).where(
-                Registration.plan_id.in_(plan_ids)
-            )
-        )
-    ).all()
-    later = await later_stages(session, [r[0] for r in rows])
-    tally: dict[int, Counter[str]] = {pid: Counter() for pid in plan_ids}
-    for reg_id, plan_id, status in rows:
-        tally[plan_id][str(later.get(reg_id, review_stage(status)))] += 1
-    return {pid: {str(s): tally[pid][str(s)] for s in STAGE_ORDER} for pid in plan_ids}
-
-
-async def _view(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo) -> PlanView:
-    counts = (await stage_counts(session, [plan.id]))[plan.id]
-    draft = draft_of(plan)
-    return PlanView(plan.id, draft, plan.status, plan_phase(plan.status, draft, now, tz), counts)
 
 
 async def _taken(session: AsyncSession, plan_no: str, other_than: int | None = None) -> bool:
@@ -187,7 +114,7 @@ async def create_plan(
     async with db.uow() as uow:
         user = await staff_user(uow.session, actor_telegram_id, staff_ids)
         plan = await add_plan(uow.session, user.id, draft)
-        view = await _view(uow.session, plan, now or utcnow(), tz)
+        view = await plan_view(uow.session, plan, now or utcnow(), tz)
         await uow.commit()
     return view
 
@@ -197,6 +124,40 @@ async def _plan(session: AsyncSession, plan_id: int) -> Plan:
     if plan is None:
         raise NotFound("plans.not_found")
     return plan
+
+
+async def change_plan(
+    session: AsyncSession,
+    actor_user_id: int | None,
+    plan_id: int,
+    changes: Mapping[str, str],
+    now: datetime,
+    tz: ZoneInfo,
+) -> PlanChange:
+    """Apply an edit inside the caller's unit of work: validate the whole plan, save, tell, audit."""
+    plan = await _plan(session, plan_id)
+    if plan.status == "archived":
+        raise Conflict("plans.archived_readonly")
+    before = draft_of(plan)
+    after = parse_plan_draft({**before.as_fields(), **changes})
+    if after.plan_no != before.plan_no and await _taken(session, after.plan_no, plan.id):
+        raise Conflict("plans.bad.duplicate", field="plan_no", plan_no=after.plan_no)
+    moved = moved_windows(before, after)
+    _apply(plan, after)
+    await _flush_unique(session, after.plan_no)
+    told = 0
+    if moved and plan.status == "published":
+        told = await tell_moved(session, plan, before, moved, now, tz)
+    if before != after:
+        await audit.record(
+            session,
+            actor_user_id,
+            "plan.update",
+            f"plan:{after.plan_no}",
+            before=_audit_facts(before),
+            after=_audit_facts(after),
+        )
+    return PlanChange(await plan_view(session, plan, now, tz), moved, told)
 
 
 async def update_plan(
@@ -210,35 +171,11 @@ async def update_plan(
     tz: ZoneInfo = DEFAULT_TZ,
 ) -> PlanChange:
     """Change any fields of a plan, validated together; people whose deadline moved are told once."""
-    moment = now or utcnow()
     async with db.uow() as uow:
-        session = uow.session
-        user = await staff_user(session, actor_telegram_id, staff_ids)
-        plan = await _plan(session, plan_id)
-        if plan.status == "archived":
-            raise Conflict("plans.archived_readonly")
-        before = draft_of(plan)
-        after = parse_plan_draft({**before.as_fields(), **changes})
-        if after.plan_no != before.plan_no and await _taken(session, after.plan_no, plan.id):
-            raise Conflict("plans.bad.duplicate", field="plan_no", plan_no=after.plan_no)
-        moved = moved_windows(before, after)
-        _apply(plan, after)
-        await _flush_unique(session, after.plan_no)
-        told = 0
-        if moved and plan.status == "published":
-            told = await tell_moved(session, plan, before, moved, moment, tz)
-        if before != after:
-            await audit.record(
-                session,
-                user.id,
-                "plan.update",
-                f"plan:{after.plan_no}",
-                before=_audit_facts(before),
-                after=_audit_facts(after),
-            )
-        view = await _view(session, plan, moment, tz)
+        user = await staff_user(uow.session, actor_telegram_id, staff_ids)
+        change = await change_plan(uow.session, user.id, plan_id, changes, now or utcnow(), tz)
         await uow.commit()
-    return PlanChange(view, moved, told)
+    return change
 
 
 async def _set_status(
@@ -269,7 +206,7 @@ async def _set_status(
             before={"status": before},
             after={"status": status},
         )
-        view = await _view(session, plan, moment, tz)
+        view = await plan_view(session, plan, moment, tz)
         await uow.commit()
     return view
 
@@ -315,7 +252,7 @@ async def get_plan(
         plan = await uow.session.get(Plan, plan_id)
         if plan is None:
             raise NotFound("plans.not_found")
-        view = await _view(uow.session, plan, now or utcnow(), tz)
+        view = await plan_view(uow.session, plan, now or utcnow(), tz)
         await uow.commit()
     return view
 
