@@ -2,7 +2,7 @@
 
 PTB's Updater confirms a batch (the next getUpdates offset) as soon as it has fetched it; a bot killed while
 handling that batch never sees those updates again. Here a batch is handled first and confirmed after; the
-updates a crash interrupts come back, and those already applied are recognised (core.redelivery) and skipped.
+updates a crash interrupts come back, and those already applied are recognised (bot.apply_once) and skipped.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 
+from bot.apply_once import handle_once
 from bot.context import App
-from bot.keyboards import main_menu
-from bot.late_answers import PRESSING_CHAT
 from core import redelivery
-from core.db.update_marks import CURRENT_UPDATE, UpdateMark
-from core.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +35,9 @@ class ConfirmingPoller:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stragglers: set[asyncio.Task[None]] = set()
-        self._replay_ceiling = 0
 
     async def start(self) -> None:
-        """Learn which updates may be redeliveries, then poll in the background."""
-        db = self._app.bot_data.db
-        self._replay_ceiling = await redelivery.highest_applied(db)
+        """Poll in the background."""
         self._task = asyncio.create_task(self._run(), name="confirming-poller")
 
     async def stop(self) -> None:
@@ -126,37 +120,7 @@ class ConfirmingPoller:
             task.add_done_callback(self._stragglers.discard)
 
     async def _handle(self, update: Update, moved_on: bool) -> None:
-        db = self._app.bot_data.db
-        if update.update_id <= self._replay_ceiling and await redelivery.was_applied(db, update.update_id):
-            log.info("update %s was applied before the restart; skipped", update.update_id)
-            await self._tell_already_applied(update, moved_on)
-            return
-        mark = UpdateMark(update.update_id)
-        CURRENT_UPDATE.set(mark)  # this task's own context: every commit while handling records the update
-        PRESSING_CHAT.set(update.effective_chat.id if update.effective_chat is not None else None)
-        try:
-            await self._app.update_processor.process_update(update, self._app.process_update(update))
-        finally:
-            try:
-                await redelivery.finish(db, mark)
-            except Exception:
-                log.exception("could not record update %s as applied", update.update_id)
-
-    async def _tell_already_applied(self, update: Update, moved_on: bool) -> None:
-        """Say the step was kept and how to go on: the crash may have come between saving it and answering.
-
-        Someone who has written again since saw the answer (or will get one to the newer message): only the
-        button's spinner is stopped for them.
-        """
-        try:
-            if update.callback_query is not None:
-                await update.callback_query.answer()
-            if update.effective_chat is not None and not moved_on:
-                await self._app.bot.send_message(
-                    update.effective_chat.id, t("common.already_applied"), reply_markup=main_menu()
-                )
-        except TelegramError as error:  # e.g. an expired button press, or the user blocked the bot
-            log.info("could not tell about update %s: %s", update.update_id, error)
+        await handle_once(self._app, update, moved_on=moved_on)
 
     async def _prune(self) -> None:
         try:

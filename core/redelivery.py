@@ -1,28 +1,90 @@
-"""Telegram redelivers each update a crashed bot fetched but never confirmed; these records apply it once."""
+"""Telegram redelivers each update a crashed bot fetched but never confirmed; these records apply it once.
+
+An update id alone cannot say "applied before": ids are not a clock. After a week without updates Telegram
+picks the next id at random, and a fresh emulator (the sandbox after a restart) starts again at 1, so an old
+record of update 5 must not swallow a new update 5. Each record is therefore keyed by the update id and a
+fingerprint of what the update is about (`fingerprint`): the fields a redelivery carries unchanged, because
+Telegram resends the very update it stored, and that a new update never shares, because they name one message
+or one button press for good. The check needs no ceiling, works whichever process receives the duplicate, and
+records are pruned once older than any redelivery.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
 from core.db.models import ProcessedUpdate
 from core.db.update_marks import UpdateMark
 
+_MESSAGE_KINDS = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_message",
+        "edited_business_message",
+    }
+)
 
-async def highest_applied(db: Database) -> int:
-    """Return the newest update id recorded (0 if none): only updates up to it can be redeliveries."""
+
+def _message_identity(message: Mapping[str, Any]) -> list[Any]:
+    chat = message.get("chat") or {}
+    sender = message.get("from") or {}
+    return [
+        chat.get("id"),
+        message.get("message_id"),
+        message.get("date"),
+        message.get("edit_date"),
+        sender.get("id"),
+        message.get("text"),
+        message.get("caption"),
+    ]
+
+
+def fingerprint(update: Mapping[str, Any]) -> str:
+    """Name an update by what a redelivery keeps and a new update cannot share (Bot API JSON in).
+
+    A message (new or edited) is its chat, message id, date, edit date, sender and text: Telegram never reuses
+    a message id within a chat, and a new emulator numbering messages from 1 again stamps a later date (or,
+    within the same second, most likely a different text). A
+    button press is its callback query id together with the presser, the data and the message the button sits
+    on (with that message's date), as an emulator's query ids also restart. Any other kind of update is its
+    whole payload. The update id is part of the key, so two updates never collide on a shared payload alone.
+    """
+    update_id = update.get("update_id")
+    kind = next((key for key in update if key != "update_id"), "")
+    payload = update.get(kind) or {}
+    identity: list[Any]
+    if kind in _MESSAGE_KINDS and isinstance(payload, Mapping):
+        identity = _message_identity(payload)
+    elif kind == "callback_query" and isinstance(payload, Mapping):
+        message = payload.get("message")
+        identity = [
+            payload.get("id"),
+            (payload.get("from") or {}).get("id"),
+            payload.get("data"),
+            payload.get("inline_message_id"),
+            _message_identity(message) if isinstance(message, Mapping) else None,
+        ]
+    else:
+        identity = [payload]
+    text = json.dumps([update_id, kind, identity], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+async def was_applied(db: Database, update_id: int, update_fingerprint: str) -> bool:
+    """Tell whether this very update was applied before, so a redelivered one is skipped."""
     async with db.uow() as uow:
-        found = await uow.session.scalar(select(func.max(ProcessedUpdate.update_id)))
-    return int(found or 0)
-
-
-async def was_applied(db: Database, update_id: int) -> bool:
-    """Tell whether an update was applied before, so a redelivered one is skipped."""
-    async with db.uow() as uow:
-        found = await uow.session.get(ProcessedUpdate, update_id)
+        found = await uow.session.get(ProcessedUpdate, (update_id, update_fingerprint))
     return found is not None
 
 
@@ -34,7 +96,7 @@ async def finish(db: Database, mark: UpdateMark) -> None:
         return
     try:
         async with db.uow() as uow:
-            uow.session.add(ProcessedUpdate(update_id=mark.update_id))
+            uow.session.add(ProcessedUpdate(update_id=mark.update_id, fingerprint=mark.fingerprint))
             await uow.commit()
     except IntegrityError:  # recorded meanwhile by another instance: the same outcome
         return

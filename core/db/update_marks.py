@@ -14,9 +14,11 @@ from core.errors import Conflict
 
 @dataclass(slots=True)
 class UpdateMark:
-    """One update being handled: `written` once a commit recorded it, `closed` once its handling ended."""
+    """One update being handled (id and core.redelivery fingerprint): `written` once a commit recorded it,
+    `closed` once its handling ended."""
 
     update_id: int
+    fingerprint: str
     written: bool = False
     closed: bool = False
 
@@ -46,7 +48,7 @@ class StampingSession(Session):
             super().commit()
             return
         self.flush()
-        self.add(ProcessedUpdate(update_id=mark.update_id))
+        self.add(ProcessedUpdate(update_id=mark.update_id, fingerprint=mark.fingerprint))
         try:
             self.flush()
         except IntegrityError as error:

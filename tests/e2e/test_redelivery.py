@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from core import redelivery
+from sqlalchemy import func, select
+
 from core.db import Database
+from core.db.models import ProcessedUpdate
+from emulator import BotApiEmulator
 from tests.e2e.factories import resident_id_for
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import TOKEN, BotHarness
 from tests.e2e.profile_steps import RESIDENT, answer, open_profile, pick
+
+
+async def records_of(db: Database, update_id: int) -> int:
+    async with db.uow() as uow:
+        found = await uow.session.scalar(
+            select(func.count()).select_from(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id)
+        )
+    return int(found or 0)
 
 
 async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
@@ -28,7 +39,7 @@ async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
     await user.expect_silence(0.5)
     question = await pick(user, "硕士研究生")
     assert "手机号码" in question.content
-    assert await redelivery.was_applied(db, name_update)
+    assert await records_of(db, name_update) == 1
 
 
 async def test_a_question_handed_out_again_after_a_restart_is_not_answered_twice(bot: BotHarness) -> None:
@@ -71,3 +82,31 @@ async def test_updates_sent_while_the_bot_is_down_are_all_answered_once_it_is_ba
     for user in users:
         assert (await user.next_message()).content
         await user.expect_silence(0.2)
+
+
+async def test_a_new_emulator_numbering_updates_from_1_again_is_served_not_taken_for_replays(
+    bot: BotHarness, database_url: str, db: Database
+) -> None:
+    user = bot.user(3120, "赵六")
+    await open_profile(user)
+    await pick(user, RESIDENT)
+    assert await records_of(db, 1) == 1
+    await bot.stop()
+
+    # the sandbox restarted, emulator included: update ids and message ids begin again at 1
+    fresh = BotApiEmulator(token=TOKEN, bot_username="examiner_test_bot", per_chat_burst=200)
+    await fresh.start(host="127.0.0.1", port=0)
+    again = BotHarness(fresh, database_url)
+    await again.start()
+    try:
+        person = again.user(3120, "赵六", started=True)
+        question = await answer(person, resident_id_for(31, 20))
+        assert person.last_update_id == 1
+        assert "姓名" in question.content
+        question = await answer(person, "赵六")
+        assert "学历" in question.content
+        await person.expect_silence(0.3)
+    finally:
+        await again.stop()
+        await fresh.stop()
+    assert await records_of(db, 1) == 2

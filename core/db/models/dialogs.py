@@ -24,9 +24,11 @@ class Dialog(Base):
 
 
 class ProcessedUpdate(Base):
-    """Telegram update ids already applied, so a redelivery after a crash changes nothing twice."""
+    """Telegram updates already applied, keyed by id and fingerprint (core.redelivery), so a redelivery after
+    a crash changes nothing twice while a new update that happens to reuse an old id is still served."""
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fingerprint: Mapped[str] = mapped_column(String(32), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

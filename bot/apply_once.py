@@ -1,0 +1,59 @@
+"""Handle one update at most once, whichever process receives it and however often Telegram sends it.
+
+Both ways in (long polling and, later, a webhook) hand each update here: it is skipped if a record of this
+very update exists (core.redelivery: id and fingerprint, no id ceiling), otherwise handled with every commit
+recording it, so a crash between the commit and Telegram's confirmation cannot apply it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import App
+from bot.keyboards import main_menu
+from bot.late_answers import PRESSING_CHAT
+from core import redelivery
+from core.db.update_marks import CURRENT_UPDATE, UpdateMark
+from core.texts import t
+
+log = logging.getLogger(__name__)
+
+
+async def handle_once(app: App, update: Update, *, moved_on: bool = False) -> None:
+    """Apply the update unless it was applied before; run it in a task of its own (it sets context)."""
+    db = app.bot_data.db
+    fingerprint = redelivery.fingerprint(update.to_dict())
+    if await redelivery.was_applied(db, update.update_id, fingerprint):
+        log.info("update %s was applied before; skipped", update.update_id)
+        await _tell_already_applied(app, update, moved_on)
+        return
+    mark = UpdateMark(update.update_id, fingerprint)
+    CURRENT_UPDATE.set(mark)  # this task's own context: every commit while handling records the update
+    PRESSING_CHAT.set(update.effective_chat.id if update.effective_chat is not None else None)
+    try:
+        await app.update_processor.process_update(update, app.process_update(update))
+    finally:
+        try:
+            await redelivery.finish(db, mark)
+        except Exception:
+            log.exception("could not record update %s as applied", update.update_id)
+
+
+async def _tell_already_applied(app: App, update: Update, moved_on: bool) -> None:
+    """Say the step was kept and how to go on: the crash may have come between saving it and answering.
+
+    Someone who has written again since saw the answer (or will get one to the newer message): only the
+    button's spinner is stopped for them.
+    """
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        if update.effective_chat is not None and not moved_on:
+            await app.bot.send_message(
+                update.effective_chat.id, t("common.already_applied"), reply_markup=main_menu()
+            )
+    except TelegramError as error:  # e.g. an expired button press, or the user blocked the bot
+        log.info("could not tell about update %s: %s", update.update_id, error)
