@@ -16,6 +16,7 @@ from bot.context import App
 from bot.keyboards import main_menu
 from bot.late_answers import PRESSING_CHAT
 from core import redelivery
+from core.db.engine import CURRENT_PERSON
 from core.db.update_marks import CURRENT_UPDATE, UpdateMark
 from core.texts import t
 
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 async def handle_once(app: App, update: Update, *, moved_on: bool = False) -> None:
     """Apply the update unless it was applied before; run it in a task of its own (it sets context)."""
     db = app.bot_data.db
+    # one person's updates never run in two processes at once (an advisory lock per transaction, PostgreSQL)
+    CURRENT_PERSON.set(update.effective_user.id if update.effective_user is not None else None)
     fingerprint = redelivery.fingerprint(update.to_dict())
     if await redelivery.was_applied(db, update.update_id, fingerprint):
         log.info("update %s was applied before; skipped", update.update_id)

@@ -1,4 +1,11 @@
-"""One engine per process, and a unit of work per use case that rolls back unless committed."""
+"""One engine per process, and a unit of work per use case that rolls back unless committed.
+
+On PostgreSQL several bot processes may share the database. While an update is handled, `CURRENT_PERSON`
+names its sender, and every transaction of that unit of work first takes a transaction-scoped advisory lock
+on them (`pg_advisory_xact_lock`): another process serving the same person's next update (or a redelivery
+of this one) waits for the commit, sees what it wrote, and applies its own step after it. The lock goes with
+the transaction, so a crash can never leave it held. SQLite needs none: one process owns the file.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core.db.update_marks import StampingSession
+
+# The Telegram user whose update is being handled (set by bot.apply_once), and the one this task's open unit
+# of work already holds the advisory lock on, so a unit of work opened inside it does not wait on itself.
+CURRENT_PERSON: ContextVar[int | None] = ContextVar("current_person", default=None)
+_HOLDING_PERSON: ContextVar[int | None] = ContextVar("holding_person_lock", default=None)
+_PERSON_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,6 +60,18 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+class PersonLockingSession(StampingSession):
+    """A PostgreSQL session that, when its unit of work serves a person, locks them in each transaction."""
+
+
+@event.listens_for(PersonLockingSession, "after_begin")
+def _lock_person(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
+    """Take the person's advisory lock first thing in the transaction (held until commit or rollback)."""
+    person = session.info.get("person")
+    if person is not None:
+        connection.execute(_PERSON_LOCK, {"key": person})
+
+
 # Set while a task holds a SQLite gate, so a unit of work opened inside another one does not wait on itself.
 _HOLDING_GATE: ContextVar[asyncio.Lock | None] = ContextVar("holding_sqlite_gate", default=None)
 
@@ -53,11 +79,19 @@ _HOLDING_GATE: ContextVar[asyncio.Lock | None] = ContextVar("holding_sqlite_gate
 class UnitOfWork:
     """One transaction for one use case: `async with db.uow() as uow: …; await uow.commit()`."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gate: asyncio.Lock | None = None,
+        *,
+        lock_people: bool = False,
+    ) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
         self._gate = gate
         self._gate_token: Token[asyncio.Lock | None] | None = None
+        self._lock_people = lock_people
+        self._person_token: Token[int | None] | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -72,6 +106,10 @@ class UnitOfWork:
             await gate.acquire()
             self._gate_token = _HOLDING_GATE.set(gate)
         self._session = self._sessions()
+        person = CURRENT_PERSON.get()
+        if self._lock_people and person is not None and _HOLDING_PERSON.get() != person:
+            self._session.sync_session.info["person"] = person
+            self._person_token = _HOLDING_PERSON.set(person)
         return self
 
     async def __aexit__(
@@ -88,6 +126,9 @@ class UnitOfWork:
                 await session.close()
             finally:
                 self._session = None
+                if self._person_token is not None:
+                    _HOLDING_PERSON.reset(self._person_token)
+                    self._person_token = None
                 if self._gate_token is not None:
                     _HOLDING_GATE.reset(self._gate_token)
                     self._gate_token = None
@@ -106,8 +147,9 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         # every commit also records the Telegram update being handled, so a redelivery is not applied twice
+        session_class = StampingSession if self.engine.dialect.name == "sqlite" else PersonLockingSession
         self.sessions = async_sessionmaker(
-            self.engine, expire_on_commit=False, sync_session_class=StampingSession
+            self.engine, expire_on_commit=False, sync_session_class=session_class
         )
         # SQLite has one writer at a time: units of work queue here, handed on at once, rather than in
         # SQLite's busy handler, which polls with sleeps of up to 100 ms (other processes still meet that).
@@ -120,7 +162,7 @@ class Database:
 
     def uow(self) -> UnitOfWork:
         """Start a unit of work for one use case."""
-        return UnitOfWork(self.sessions, self._gate)
+        return UnitOfWork(self.sessions, self._gate, lock_people=not self.is_sqlite)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
