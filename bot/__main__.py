@@ -32,18 +32,32 @@ def main() -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from core.db.single_process import AnotherProcess, claim_sqlite
+
+    try:
+        free = claim_sqlite(settings.database_url)  # say so before reaching out to Telegram at all
+        if free is not None:
+            free.release()  # post_init takes it for the life of the bot
+        run(settings)
+    except AnotherProcess as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def run(settings: Settings) -> None:
+    """Run the sandbox when there is no token, else serve Telegram until SIGTERM."""
     if settings.sandbox:
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
         from bot.sandbox import main as sandbox
 
         sandbox(settings)
-        return 0
+        return
     import asyncio
 
     from bot.app import build_application, serve
 
     asyncio.run(serve(build_application(settings)))
-    return 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
 from core.db import Database
 from core.db.migrate import upgrade
+from core.db.single_process import claim_sqlite
 from core.settings import Settings
 from core.texts import t
 from scheduler import build_scheduler
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 async def _post_init(app: App) -> None:
     services = app.bot_data
     settings = services.settings
+    services.process_lock = claim_sqlite(settings.database_url)  # a second process on SQLite stops here
     services.db = Database(settings.database_url)
     await upgrade(services.db.engine)
     if services.seed_demo:
@@ -63,6 +65,9 @@ async def _post_shutdown(app: App) -> None:
     if services._db is not None:
         await services.db.dispose()
         services.db = None
+    if services.process_lock is not None:
+        services.process_lock.release()
+        services.process_lock = None
 
 
 def build_application(settings: Settings, *, token: str | None = None, seed_demo: bool = False) -> App:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.delivery import Delivery
     from bot.polling import ConfirmingPoller
     from core.db import Database
+    from core.db.single_process import ProcessLock
     from core.settings import Settings
 
 
@@ -35,6 +36,7 @@ class BotServices:
         self.seed_demo: bool = False
         self.delivery: Delivery | None = None
         self.poller: ConfirmingPoller | None = None
+        self.process_lock: ProcessLock | None = None  # SQLite: this process owns the file
         # the server clock every time rule reads; tests replace it to move time forward
         self.clock: Callable[[], datetime] = utcnow
 
