@@ -90,6 +90,9 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    from core import log_masking
+
+    log_masking.install([TOKEN])  # as bot/__main__ does, so BENCH_BOT_LOG holds no token or number
     kind, api_url = argv[0], argv[1]
     database_url = argv[2] if len(argv) > 2 else None
     profile_to = os.environ.get("BENCH_PROFILE")

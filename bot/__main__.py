@@ -8,6 +8,7 @@ import sys
 
 from dotenv import dotenv_values
 
+from core import log_masking
 from core.settings import Settings, SettingsError
 
 
@@ -31,6 +32,7 @@ def main() -> int:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    log_masking.install([settings.bot_token or ""])  # before anything logs: libraries' records too
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from core.db.single_process import AnotherProcess, claim_sqlite
 
