@@ -133,7 +133,9 @@ class Journey:
     # ----- the three parts ----------------------------------------------------------------------
     async def profile(self) -> None:
         n = self.user.id - FIRST_TELEGRAM_ID
-        await self.send("个人信息", then=1, expect="证件类型")
+        await self.send("个人信息", expect="个人信息处理告知")
+        await self.press("同意并继续", expect="敏感个人信息")
+        await self.press("同意处理敏感个人信息", then=1, expect="证件类型")
         await self.press("居民身份证(中国大陆)", then=1, expect="证件号码")
         await self.send(id_number_for(n), then=1, expect="姓名")
         question = await self.send(NAME, then=1)

@@ -39,6 +39,7 @@ def routes(services_key: web.AppKey[BotServices]) -> list[web.RouteDef]:
 
 
 def _json(v: Verification) -> dict[str, object]:
+    """What the page shows, for machines: status, number, masked name, occupation, levels and date."""
     return {
         "number": v.number,
         "status": v.status,
@@ -47,9 +48,6 @@ def _json(v: Verification) -> dict[str, object]:
         "occupation": v.occupation,
         "levels": list(v.levels),
         "issued_on": v.issued_on.isoformat(),
-        "issuer": v.issuer,
-        "revoked_at": v.revoked_at.isoformat() if v.revoked_at is not None else None,
-        "revoke_reason": v.revoke_reason,
     }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
+from core import consent, dialogs
 from core.db import Database
 from core.db.models import Institution, Profile, User
 from core.dialogs import DialogState
@@ -62,6 +62,7 @@ async def editable(session: AsyncSession, who: TelegramIdentity) -> tuple[User, 
     user, profile = await load_profile(session, who)
     if await is_locked(session, user.id):
         raise NotAllowed("profile.locked")
+    await consent.require(session, user.id)
     state = await dialogs.load(session, user.id)
     if state is None or state.flow != FLOW:
         raise InvalidInput("common.stale_button")
@@ -107,23 +108,48 @@ async def _commit(session: AsyncSession) -> None:
         raise Conflict("profile.id_taken") from None
 
 
+async def _open(session: AsyncSession, user: User, profile: Profile) -> Screen:
+    """Ask for what the notice still needs, else resume at the first missing field or show the summary."""
+    locked = await is_locked(session, user.id)
+    view = await view_of(session, profile, locked)
+    needed = () if locked else await consent.missing(session, user.id)
+    if locked:
+        await dialogs.clear(session, user.id)
+        return Screen("summary", view)
+    if needed:
+        await dialogs.save(session, user.id, DialogState(FLOW, "consent", {}))
+        return Screen(f"consent_{needed[0]}", view)
+    if view.missing:
+        step = view.missing[0]
+        await dialogs.save(session, user.id, DialogState(FLOW, step, {}))
+        return Screen(step, view, resumed=step != REQUIRED[0])
+    await dialogs.save(session, user.id, DialogState(FLOW, "summary", {}))
+    return Screen("summary", view)
+
+
 async def open_profile(db: Database, who: TelegramIdentity) -> Screen:
     """Resume at the first missing field, or show the summary (read-only once registration is approved)."""
     async with db.uow() as uow:
+        user, profile = await load_profile(uow.session, who)
+        screen = await _open(uow.session, user, profile)
+        await uow.commit()
+    return screen
+
+
+async def agree(db: Database, who: TelegramIdentity, kind: str | None) -> Screen:
+    """Record one agreement to the notice (None: the person declined, and nothing is stored), then go on."""
+    async with db.uow() as uow:
         session = uow.session
         user, profile = await load_profile(session, who)
-        locked = await is_locked(session, user.id)
-        view = await view_of(session, profile, locked)
-        if locked:
+        if kind is None:
             await dialogs.clear(session, user.id)
-            screen = Screen("summary", view)
-        elif view.missing:
-            step = view.missing[0]
-            await dialogs.save(session, user.id, DialogState(FLOW, step, {}))
-            screen = Screen(step, view, resumed=step != REQUIRED[0])
-        else:
-            await dialogs.save(session, user.id, DialogState(FLOW, "summary", {}))
-            screen = Screen("summary", view)
+            await uow.commit()
+            return Screen("consent_declined", await view_of(session, profile, locked=False))
+        needed = await consent.missing(session, user.id)
+        if needed and needed[0] != kind:
+            raise InvalidInput("common.stale_button")
+        await consent.record(session, user.id, kind)
+        screen = await _open(session, user, profile)
         await uow.commit()
     return screen
 

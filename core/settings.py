@@ -72,6 +72,8 @@ class Settings:
     log_level: str = "INFO"
     # requests per second to Telegram over all chats (PTB's AIORateLimiter); 0 lifts the cap
     telegram_overall_rate: int = 30
+    # days after a plan ends before its photos, proofs and non-passers' personal fields are deleted
+    retention_days: int = 180
 
     @property
     def bot_file_api_url(self) -> str:
@@ -136,4 +138,6 @@ class Settings:
             values["log_level"] = raw.upper()
         if (raw := get("TELEGRAM_OVERALL_RATE")) is not None:
             values["telegram_overall_rate"] = _int("TELEGRAM_OVERALL_RATE", raw, 0, 10_000)
+        if (raw := get("RETENTION_DAYS")) is not None:
+            values["retention_days"] = _int("RETENTION_DAYS", raw, 1, 36_500)
         return cls(**values)  # type: ignore[arg-type]

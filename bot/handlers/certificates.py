@@ -19,25 +19,14 @@ from core.texts import t
 
 
 def verification_text(v: Verification, tz: ZoneInfo) -> str:
-    """The verdict on a certificate number as a chat message."""
-    if v.status == "revoked":
-        assert v.revoked_at is not None
-        return t(
-            "certs.verify.revoked",
-            number=v.number,
-            name=v.masked_name,
-            revoked_at=t("common.datetime", d=v.revoked_at.astimezone(tz)),
-            reason=v.revoke_reason or "",
-            issuer=v.issuer,
-        )
+    """The verdict as anyone may read it: status, number, masked name, occupation, levels and date only."""
     return t(
-        "certs.verify.valid",
+        "certs.verify.revoked" if v.status == "revoked" else "certs.verify.valid",
         number=v.number,
         name=v.masked_name,
         occupation=v.occupation,
         levels="、".join(v.levels),
         issued_on=t("common.date", d=v.issued_on),
-        issuer=v.issuer,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
@@ -12,7 +12,7 @@ from bot.handlers.start import identity
 from bot.keyboards import main_menu
 from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes
-from core import photos, profile
+from core import consent, photos, profile
 from core.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.profile import Screen
@@ -22,7 +22,7 @@ from core.texts import t
 PREFIX = "prof:"
 _BUTTON = re.compile(
     r"prof:(?:(set):([a-z_]{1,20}):(\d{1,2})|(flag):(\d{1,2})|(inst):(\d{1,12})"
-    r"|(edit|next):([a-z_]{1,20})|(ok|photo|keep))"
+    r"|(edit|next):([a-z_]{1,20})|(ok|photo|keep)|agree:(general|sensitive|no))"
 )
 
 
@@ -95,6 +95,28 @@ def _question(screen: Screen) -> tuple[str, InlineKeyboardMarkup | None]:
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 
+def _consent(screen: Screen, context: Context) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
+    """The notice, or the separate agreement for sensitive information, with agree and decline buttons."""
+    if screen.step == "consent_declined":
+        return t("privacy.consent.declined"), main_menu()
+    settings = context.bot_data.settings
+    kind = screen.step.removeprefix("consent_")
+    if kind == consent.GENERAL:
+        text = t(
+            "privacy.consent.notice",
+            version=consent.NOTICE_VERSION,
+            issuer=settings.issuer_name,
+            days=settings.retention_days,
+        )
+    else:
+        text = t("privacy.consent.sensitive")
+    buttons = [
+        [InlineKeyboardButton(t(f"privacy.consent.agree_{kind}"), callback_data=f"{PREFIX}agree:{kind}")],
+        [InlineKeyboardButton(t("privacy.consent.decline"), callback_data=f"{PREFIX}agree:no")],
+    ]
+    return text, InlineKeyboardMarkup(buttons)
+
+
 async def _render(update: Update, context: Context, screen: Screen) -> None:
     """Confirm what was saved, then ask the next question or show the summary."""
     assert update.effective_chat is not None
@@ -114,6 +136,10 @@ async def _render(update: Update, context: Context, screen: Screen) -> None:
         key = "profile.done" if screen.view.has_photo else "profile.done_no_photo"
         await context.bot.send_message(chat, t(key), reply_markup=main_menu())
         return
+    if screen.step.startswith("consent_"):
+        text, consent_markup = _consent(screen, context)
+        await context.bot.send_message(chat, text, reply_markup=consent_markup)
+        return
     if screen.step == "summary":
         text, markup = _summary(screen)
     else:
@@ -123,13 +149,17 @@ async def _render(update: Update, context: Context, screen: Screen) -> None:
     await context.bot.send_message(chat, text, reply_markup=markup)
 
 
-async def show_profile(update: Update, context: Context) -> None:
-    """Open 个人信息: resume at the first missing field, or show the summary."""
-    screen = await profile.open_profile(context.bot_data.db, identity(update))
+async def _open_render(update: Update, context: Context, screen: Screen) -> None:
+    """A new profile starts with the intro; then the question, the notice or the summary."""
     if screen.step == REQUIRED[0] and not screen.resumed:
         assert update.effective_chat is not None
         await context.bot.send_message(update.effective_chat.id, t("profile.intro"))
     await _render(update, context, screen)
+
+
+async def show_profile(update: Update, context: Context) -> None:
+    """Open 个人信息: the notice until it is agreed, then the first missing field, or the summary."""
+    await _open_render(update, context, await profile.open_profile(context.bot_data.db, identity(update)))
 
 
 async def _reply(message: Message, error: DomainError) -> None:
@@ -209,6 +239,11 @@ async def on_button(update: Update, context: Context) -> None:
             screen = await profile.confirm(db, who)
         elif match[10] == "photo":
             screen = await photos.start_upload(db, who)
+        elif match[11]:
+            screen = await profile.agree(db, who, None if match[11] == "no" else match[11])
+            await query.answer()
+            await _open_render(update, context, screen)
+            return
         else:
             screen = await profile.open_profile(db, who)
     except DomainError as refused:

@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from core.consent import KINDS, NOTICE_VERSION
 from core.db import Database
 from core.db.models import (
     Certificate,
+    Consent,
     Institution,
     Liaison,
     Photo,
@@ -137,6 +139,7 @@ async def make_candidate(
             plan_id = await make_plan(db)
     async with db.uow() as uow:
         session = uow.session
+        session.add_all(Consent(user_id=user_id, kind=k, version=NOTICE_VERSION) for k in KINDS)
         session.add(
             Profile(
                 user_id=user_id,

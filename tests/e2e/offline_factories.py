@@ -15,8 +15,19 @@ from PIL import Image
 from sqlalchemy import select
 
 from core.certificates import Issuer
+from core.consent import KINDS, NOTICE_VERSION
 from core.db import Database
-from core.db.models import BatchAssignment, Institution, Photo, Plan, Profile, QuizAttempt, Registration, User
+from core.db.models import (
+    BatchAssignment,
+    Consent,
+    Institution,
+    Photo,
+    Plan,
+    Profile,
+    QuizAttempt,
+    Registration,
+    User,
+)
 from core.identity import make_resident_id, make_uscc
 from core.people import TelegramIdentity
 
@@ -84,6 +95,7 @@ async def make_candidate(
             user = User(telegram_id=telegram_id, first_name=name)
             uow.session.add(user)
             await uow.session.flush()
+        uow.session.add_all(Consent(user_id=user.id, kind=k, version=NOTICE_VERSION) for k in KINDS)
         uow.session.add(
             Profile(
                 user_id=user.id,

@@ -53,9 +53,20 @@ async def pick(user: EmulatedUser, label: str) -> BotMessage:
     return await user.next_message()
 
 
+async def give_consent(user: EmulatedUser) -> None:
+    """Agree to the 个人信息处理告知 and, separately, to the sensitive information (ID number, photo)."""
+    notice = await user.next_message()
+    assert "个人信息处理告知" in notice.content, notice.content
+    await user.press("同意并继续", message_id=notice.message_id)
+    sensitive = await user.next_message()
+    assert "敏感个人信息" in sensitive.content, sensitive.content
+    await user.press("同意处理敏感个人信息", message_id=sensitive.message_id)
+
+
 async def open_profile(user: EmulatedUser) -> BotMessage:
-    """Open 个人信息 on a new profile: past the intro to the first question (证件类型), which is returned."""
+    """Open 个人信息 on a new profile: consent, the intro, then the first question (证件类型), returned."""
     await user.send_text("个人信息")
+    await give_consent(user)
     await user.next_message()  # intro
     question = await user.next_message()
     assert "证件类型" in question.content

@@ -100,7 +100,8 @@ async def test_a_candidate_goes_from_quiz_to_a_verified_certificate(
         await said(candidate, "已被撤销", "申报材料不实")
         async with http.get(f"{bot.web_url}/verify", params={"no": number}) as page:
             html = await page.text()
-        assert "已撤销" in html and "申报材料不实" in html
+        assert "已撤销" in html and "张*丰" in html
+        assert "申报材料不实" not in html  # told to the holder, not the public
         async with http.get(
             f"{bot.web_url}/verify", params={"no": number}, headers={"Accept": "application/json"}
         ) as response:

@@ -13,7 +13,7 @@ from core.db.models import Dialog, Photo, Profile, User
 from emulator import EmulatedUser
 from tests.e2e.factories import make_candidate, make_institution, resident_id_for
 from tests.e2e.harness import BotHarness
-from tests.e2e.profile_steps import RESIDENT, answer, fill_required, jpeg, pick, png, reply_to
+from tests.e2e.profile_steps import RESIDENT, answer, fill_required, jpeg, open_profile, pick, png, reply_to
 
 
 async def state_of(db: Database, telegram_id: int) -> tuple[dict[str, object], str | None, bool]:
@@ -29,9 +29,7 @@ async def state_of(db: Database, telegram_id: int) -> tuple[dict[str, object], s
 
 
 async def begin(user: EmulatedUser) -> None:
-    await user.send_text("个人信息")
-    await user.next_message()
-    await user.next_message()
+    await open_profile(user)
 
 
 async def refused(user: EmulatedUser, db: Database, text: str, expected: str) -> None:

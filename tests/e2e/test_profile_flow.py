@@ -9,7 +9,7 @@ from core.db import Database
 from core.db.models import Photo, Profile, User
 from tests.e2e.factories import make_institution, resident_id_for
 from tests.e2e.harness import BotHarness
-from tests.e2e.profile_steps import RESIDENT, answer, fill_required, jpeg, pick, reply_to
+from tests.e2e.profile_steps import RESIDENT, answer, fill_required, jpeg, open_profile, pick, reply_to
 
 
 async def profile_of(database_url: str, telegram_id: int) -> Profile | None:
@@ -72,9 +72,7 @@ async def test_cancel_keeps_answers_and_coming_back_resumes_at_the_first_missing
     bot: BotHarness, database_url: str
 ) -> None:
     user = bot.user(3002, "李四")
-    await user.send_text("个人信息")
-    await user.next_message()
-    await user.next_message()
+    await open_profile(user)
     await pick(user, RESIDENT)
     await answer(user, resident_id_for(2, 7))
     await user.send_command("/cancel")
@@ -88,9 +86,7 @@ async def test_a_restart_in_the_middle_resumes_at_the_same_field_with_answers_ke
     bot: BotHarness, database_url: str
 ) -> None:
     user = bot.user(3003, "王五")
-    await user.send_text("个人信息")
-    await user.next_message()
-    await user.next_message()
+    await open_profile(user)
     await pick(user, RESIDENT)
     question = await answer(user, resident_id_for(3, 9))
     question = await answer(user, "阿依古丽·买买提")
@@ -108,15 +104,11 @@ async def test_a_second_account_cannot_take_an_id_number_and_learns_nothing(
 ) -> None:
     first = bot.user(3004, "赵六")
     number = resident_id_for(4, 11)
-    await first.send_text("个人信息")
-    await first.next_message()
-    await first.next_message()
+    await open_profile(first)
     await pick(first, RESIDENT)
     await answer(first, number)
     second = bot.user(3005, "冒名")
-    await second.send_text("个人信息")
-    await second.next_message()
-    await second.next_message()
+    await open_profile(second)
     await pick(second, RESIDENT)
     refused = await reply_to(second, number.lower())
     assert "已在其他账号中登记" in refused.content and "联系" in refused.content

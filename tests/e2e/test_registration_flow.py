@@ -69,8 +69,8 @@ async def test_a_candidate_goes_from_start_to_a_submitted_registration(
     await user.send_text("我的报名")
     first = await user.next_message()
     assert "先维护个人信息，后报名考试" in first.content
-    await user.next_message()  # the profile flow's intro
-    await user.next_message()  # 证件类型
+    notice = await user.next_message()  # the profile flow starts with the notice to agree to
+    assert "个人信息处理告知" in notice.content
     await user.send_command("/cancel")
     await user.next_message()
     await fill_required(user, 41)

@@ -24,8 +24,15 @@ def who(n: int) -> TelegramIdentity:
     return TelegramIdentity(n, f"用户{n}")
 
 
+async def opened(db: Database, n: int) -> None:
+    """Open 个人信息 and agree to the notice and the sensitive information, as a candidate does first."""
+    assert (await profile.open_profile(db, who(n))).step == "consent_general"
+    assert (await profile.agree(db, who(n), "general")).step == "consent_sensitive"
+    assert (await profile.agree(db, who(n), "sensitive")).step == "id_type"
+
+
 async def at_id_number(db: Database, n: int) -> None:
-    await profile.open_profile(db, who(n))
+    await opened(db, n)
     await profile.choose(db, who(n), "id_type", 0, PHONE)
 
 
@@ -77,7 +84,7 @@ async def test_an_id_number_belongs_to_one_account_even_when_two_race(db: Databa
 
 
 async def test_a_region_other_than_the_province_is_refused_with_the_tech_phone(db: Database) -> None:
-    await profile.open_profile(db, who(6))
+    await opened(db, 6)
     await profile.edit(db, who(6), "region")
     with pytest.raises(NotAllowed) as refused:
         await profile.choose(db, who(6), "region", 1, PHONE)
@@ -115,7 +122,7 @@ async def test_after_approval_changes_go_through_staff(db: Database) -> None:
 
 
 async def test_confirming_needs_every_required_field(db: Database) -> None:
-    await profile.open_profile(db, who(10))
+    await opened(db, 10)
     with pytest.raises(InvalidInput) as refused:
         await profile.confirm(db, who(10))
     assert "证件类型" in refused.value.params["fields"]

@@ -9,6 +9,7 @@ from core.db.models.notices import Notice, NoticePreference, OutboxMessage
 from core.db.models.offline import BatchAssignment, ExamResult
 from core.db.models.people import StaffMember, User
 from core.db.models.plans import Batch, Plan
+from core.db.models.privacy import Consent, ErasureRequest, RetentionRun
 from core.db.models.quiz import AttemptItem, BankQuestion, BlueprintEntry, QuizAttempt
 from core.db.models.staff import AuditEntry, Invitation, KnownCertificate, Liaison
 from core.db.models.study import CourseModule, StudySession
@@ -22,8 +23,10 @@ __all__ = [
     "BatchAssignment",
     "BlueprintEntry",
     "Certificate",
+    "Consent",
     "CourseModule",
     "Dialog",
+    "ErasureRequest",
     "ExamResult",
     "Examiner",
     "Institution",
@@ -42,6 +45,7 @@ __all__ = [
     "Proof",
     "QuizAttempt",
     "Registration",
+    "RetentionRun",
     "StaffMember",
     "StudySession",
     "User",
