@@ -23,6 +23,7 @@ MENU_ITEMS: tuple[str, ...] = (
     "archive",
     "certificate",
     "contact",
+    "mydata",  # the person's own data: see, export, ask for erasure (core/privacy.py)
 )
 
 

@@ -16,6 +16,7 @@ from bot.handlers import (
     liaison,
     mailing,
     notices,
+    privacy,
     profile,
     quiz,
     registration,
@@ -47,6 +48,7 @@ FEATURES: tuple[ModuleType, ...] = (
     liaison,  # liaison deep links and rosters
     broadcast,  # staff broadcasts through the outbox
     notices,  # read receipts, mute
+    privacy,  # 我的数据, /privacy: export and erasure
 )
 
 
