@@ -39,9 +39,9 @@ class Deleted:
 
 
 async def delete_files(
-    session: AsyncSession, user_ids: Collection[int], plan_id: int | None = None
+    session: AsyncSession, user_ids: Collection[int], plan_id: int | None = None, photos: bool = True
 ) -> Deleted:
-    """Delete the photos and certificate proofs of these people (only those filed for one plan, if given)."""
+    """Delete these people's certificate proofs (one plan's only, if given) and, unless asked not, photos."""
     if not user_ids:
         return Deleted()
     certificates = select(Certificate.id).join(Registration, Registration.id == Certificate.registration_id)
@@ -49,11 +49,13 @@ async def delete_files(
     if plan_id is not None:
         certificates = certificates.where(Registration.plan_id == plan_id)
     proofs = await session.execute(delete(Proof).where(Proof.certificate_id.in_(certificates)))
-    photos = await session.execute(delete(Photo).where(Photo.user_id.in_(user_ids)))
+    if not photos:
+        return Deleted(proofs=proofs.rowcount or 0)  # type: ignore[attr-defined]
+    gone = await session.execute(delete(Photo).where(Photo.user_id.in_(user_ids)))
     # the first rendering embeds the photo; a later download renders again without it
     held = IssuedCertificate.user_id.in_(user_ids)
     await session.execute(update(IssuedCertificate).where(held).values(pdf=None))
-    return Deleted(photos=photos.rowcount or 0, proofs=proofs.rowcount or 0)  # type: ignore[attr-defined]
+    return Deleted(photos=gone.rowcount or 0, proofs=proofs.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def erase_person(session: AsyncSession, user_id: int, actor_user_id: int | None) -> Deleted:

@@ -69,3 +69,13 @@ async def test_a_person_exports_their_data_asks_for_erasure_and_staff_erase_it(
     await person.send_text("我的数据")
     after = await person.next_message()
     assert me.id_number[-4:] not in after.content and "照片：无" in after.content
+
+
+async def test_the_running_bot_has_the_nightly_retention_pass_armed(bot: BotHarness) -> None:
+    from scheduler.retention import JOB_ID, run_retention
+
+    services = bot.running.bot_data
+    assert services.scheduler is not None
+    job = services.scheduler.get_job(JOB_ID)
+    assert job is not None and "hour='3'" in str(job.trigger) and "minute='30'" in str(job.trigger)
+    assert await run_retention(services) == []
