@@ -22,7 +22,14 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".installed"
-SYSTEM_TOOLS = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdffonts": "poppler-utils"}
+SYSTEM_TOOLS = {
+    "pdftotext": "poppler-utils",
+    "pdftoppm": "poppler-utils",
+    "pdffonts": "poppler-utils",
+    "chromium": "chromium",  # the sandbox page's browser test (Playwright drives Debian's build)
+}
+# a Chinese font, so the browser shows (and screenshots) the page's text
+SYSTEM_FILES = {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc": "fonts-wqy-microhei"}
 
 
 def ensure_venv() -> None:
@@ -39,15 +46,26 @@ def ensure_venv() -> None:
     STAMP.write_text(digest)
 
 
+def _missing_system_packages() -> list[str]:
+    tools = {pkg for tool, pkg in SYSTEM_TOOLS.items() if shutil.which(tool) is None}
+    files = {pkg for path, pkg in SYSTEM_FILES.items() if not Path(path).exists()}
+    return sorted(tools | files)
+
+
 def ensure_system_tools() -> None:
-    """PDF tests read PDFs with poppler; install it when we may, else say exactly what is missing."""
-    missing = sorted({pkg for tool, pkg in SYSTEM_TOOLS.items() if shutil.which(tool) is None})
+    """PDF tests need poppler, the browser test chromium and a Chinese font: install them when we may."""
+    missing = _missing_system_packages()
     if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False, stdout=subprocess.DEVNULL)
-    if any(shutil.which(tool) is None for tool in SYSTEM_TOOLS):
-        print(f"note: install {' '.join(missing)} for the PDF tests (they fail without it)", file=sys.stderr)
+        install = ["apt-get", "install", "-y", "-qq", *missing]
+        if subprocess.run(install, check=False, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
+            subprocess.run(install, check=False, stdout=subprocess.DEVNULL)
+    still = _missing_system_packages()
+    if still:
+        names = " ".join(still)
+        print(f"note: install {names} for the PDF and browser tests (they fail without it)", file=sys.stderr)
 
 
 def postgres_reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:

@@ -1,4 +1,4 @@
-"""`python -m bot`: poll Telegram when BOT_TOKEN is set, otherwise run the local sandbox."""
+"""`python -m bot`: poll Telegram when BOT_TOKEN is set, else the sandbox page (`--terminal`: chat here)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def run(settings: Settings) -> None:
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
         from bot.sandbox import main as sandbox
 
-        sandbox(settings)
+        sandbox(settings, terminal="--terminal" in sys.argv[1:])
         return
     import asyncio
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from bot.delivery import Delivery
     from bot.polling import ConfirmingPoller
+    from bot.sandbox_session import SandboxSession
     from core.db import Database
     from core.db.single_process import ProcessLock
     from core.settings import Settings
@@ -37,8 +38,13 @@ class BotServices:
         self.delivery: Delivery | None = None
         self.poller: ConfirmingPoller | None = None
         self.process_lock: ProcessLock | None = None  # SQLite: this process owns the file
-        # the server clock every time rule reads; tests replace it to move time forward
+        # the server clock every time rule reads; tests and the sandbox replace it to move time forward
         self.clock: Callable[[], datetime] = utcnow
+        self.sandbox: SandboxSession | None = None  # only in the sandbox: its page, personas and clock
+
+    def real_time(self, moment: datetime) -> datetime:
+        """The real instant at which the server clock will read `moment`, for the scheduler's triggers."""
+        return utcnow() + (moment - self.clock())
 
     @property
     def settings(self) -> Settings:

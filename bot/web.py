@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot import web_verify
+from bot import web_sandbox, web_verify
 from bot.context import BotServices
 
 SERVICES = web.AppKey("services", BotServices)
@@ -21,6 +21,8 @@ def build_web_app(services: BotServices) -> web.Application:
     app[SERVICES] = services
     app.router.add_get("/healthz", health)
     app.add_routes(web_verify.routes(SERVICES))
+    if services.sandbox is not None:  # only against the local emulator: no token, no sandbox routes
+        app.add_routes(web_sandbox.routes(SERVICES))
     return app
 
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
@@ -15,7 +15,7 @@ from aiohttp import web
 from emulator.limits import MAX_DOCUMENT_UPLOAD, RateLimiter
 from emulator.methods import CANONICAL_NAMES, METHODS, upload_limit_for
 from emulator.params import ApiError, read_params
-from emulator.state import JSON, BotMessage, CallbackAnswer, EmulatorStats, FileStore, message_json
+from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, EmulatorStats, FileStore, message_json
 from emulator.updates import UpdateQueue
 from emulator.user import EmulatedUser
 
@@ -51,6 +51,8 @@ class BotApiEmulator:
         self.callbacks: dict[str, tuple[EmulatedUser, float, asyncio.Future[CallbackAnswer]]] = {}
         self._callback_seq = 0
         self._runner: web.AppRunner | None = None
+        # called with (user, event) whenever the bot sends, edits or deletes a message (the sandbox page)
+        self.listeners: list[Callable[[EmulatedUser, BotEvent], None]] = []
         self.port = 0
         self.host = "127.0.0.1"
         self.bot_user: JSON = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
@@ -118,7 +117,7 @@ class FileStore:
     def __init__(self) -> None:
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
-        self._counter = itertools.count(1)
+        self.next_number = 1
 
     def add(
         self,
@@ -128,7 +127,8 @@ class FileStore:
         mime_type: str | None = None,
         size: int | None = None,
     ) -> StoredFile:
-        n = next(self._counter)
+        n = self.next_number
+        self.next_number += 1
         ext = ""
         if file_name and "." in file_name:
             ext = file_name.rsplit(".", 1)[1][:8]
@@ -148,6 +148,15 @@ class FileStore:
         self._by_id[file_id] = stored
         self._by_path[path] = stored
         return stored
+
+    def restore(self, stored: StoredFile) -> None:
+        """Put back a file saved by an earlier run (the sandbox keeps its chats across restarts)."""
+        self._by_id[stored.file_id] = stored
+        self._by_path[stored.file_path] = stored
+
+    def all(self) -> list[StoredFile]:
+        """Every file held, oldest first."""
+        return list(self._by_id.values())
 
     def get(self, file_id: str) -> StoredFile | None:
         return self._by_id.get(file_id)

@@ -61,6 +61,17 @@ class UpdateQueue:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    def export(self) -> tuple[int, list[JSON]]:
+        """The next update id and the unconfirmed messages, to carry over a restart as Telegram does."""
+        return self._next_id, [u for u in self._pending if "message" in u]
+
+    def resume(self, next_id: int, pending: list[JSON]) -> None:
+        """Continue numbering after an earlier run and hand its unconfirmed updates out again."""
+        self._next_id = max(self._next_id, next_id)
+        for update in pending:
+            self._pending.append(update)
+            self._delivered[int(update["update_id"])] = update
+
     def drop_pending(self) -> None:
         self._pending.clear()
 

@@ -73,6 +73,14 @@ class EmulatedUser:
         self._next_message_id += 1
         return message_id
 
+    def peek_message_id(self) -> int:
+        """The id the next message in this chat will get."""
+        return self._next_message_id
+
+    def skip_message_ids(self, next_id: int) -> None:
+        """Continue numbering this chat after an earlier run's messages."""
+        self._next_message_id = max(self._next_message_id, next_id)
+
     # ----- state seen by tests ------------------------------------------------------------------
     @property
     def blocked(self) -> bool:
@@ -103,9 +111,21 @@ class EmulatedUser:
     def record(self, kind: EventKind, message: BotMessage) -> None:
         """Called by the emulator whenever the bot sends, edits or deletes a message here."""
         self._seq += 1
-        self._events.append(BotEvent(kind=kind, message=message, seq=self._seq))
+        event = BotEvent(kind=kind, message=message, seq=self._seq)
+        self._events.append(event)
         if self._signal is not None:
             self._signal.set()
+        for listener in self.emu.listeners:
+            listener(self, event)
+
+    def menu_commands(self) -> list[JSON]:
+        """The command menu this chat shows: its own scope first, then private chats, then the default."""
+        language = (self.language_code or "").split("-")[0]
+        for scope in (f"chat:{self.id}", "all_private_chats", "default"):
+            for key in (f"{scope}|{language}", scope):
+                if key in self.emu.commands:
+                    return list(self.emu.commands[key])
+        return []
 
     # ----- sending ------------------------------------------------------------------------------
     def _send(self, fields: JSON) -> int:

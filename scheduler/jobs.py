@@ -48,7 +48,7 @@ async def reschedule(services: BotServices) -> int:
     for planned in future:
         scheduler.add_job(
             issue_due,
-            DateTrigger(planned.fire_at),
+            DateTrigger(services.real_time(planned.fire_at)),
             args=[services],
             id=JOB_PREFIX + planned.key,
             replace_existing=True,

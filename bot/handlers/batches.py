@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -51,7 +49,7 @@ async def new_batch(update: Update, context: Context) -> None:
     """/batch_new 计划编号 日期 开始时间 人数 地点"""
     services = context.bot_data
     assert update.effective_message is not None
-    today = datetime.now(services.settings.timezone).date()
+    today = services.clock().astimezone(services.settings.timezone).date()
     try:
         view = await batches.create_batch(
             services.db, identity(update), services.settings.staff_ids, list(context.args or []), today

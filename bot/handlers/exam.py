@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -45,7 +43,7 @@ async def _announce(update: Update, context: Context, report: ExamReport) -> Non
 async def record(update: Update, context: Context) -> None:
     """/result 准考证号或证件号码 成绩 合格|不合格 [考评等级]"""
     services = context.bot_data
-    today = datetime.now(services.settings.timezone).date()
+    today = services.clock().astimezone(services.settings.timezone).date()
     try:
         report = await exam.record_result(
             services.db,
@@ -86,7 +84,7 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
         await message.reply_text(t("spreadsheets.too_large", filename=document.file_name or ""))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    today = datetime.now(services.settings.timezone).date()
+    today = services.clock().astimezone(services.settings.timezone).date()
     try:
         report = await exam.import_results(
             services.db,

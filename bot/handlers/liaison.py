@@ -28,7 +28,9 @@ def liaison_keyboard(institution_id: int) -> InlineKeyboardMarkup:
 
 async def accept_liaison(update: Update, context: Context, payload: str) -> None:
     """/start inv_<code>: become the institution's liaison; the replaced liaison is told."""
-    bound = await liaisons.accept_liaison_invitation(context.bot_data.db, who(update), payload)
+    bound = await liaisons.accept_liaison_invitation(
+        context.bot_data.db, who(update), payload, context.bot_data.clock()
+    )
     if bound.already:
         await reply(update, t("liaison.invite.already", institution=bound.institution))
         return
@@ -45,7 +47,9 @@ async def accept_liaison(update: Update, context: Context, payload: str) -> None
 
 async def accept_candidate_link(update: Update, context: Context, payload: str) -> None:
     """/start join_<code>: the candidate's employer is pre-filled."""
-    employer = await liaisons.accept_candidate_invitation(context.bot_data.db, who(update), payload)
+    employer = await liaisons.accept_candidate_invitation(
+        context.bot_data.db, who(update), payload, context.bot_data.clock()
+    )
     await reply(update, t("liaison.join.welcome", institution=employer.institution))
 
 

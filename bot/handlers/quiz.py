@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -39,7 +39,7 @@ def schedule_deadline(app: AnyApp, attempt_id: int, deadline: datetime) -> None:
     services = app.bot_data
     if services.scheduler is None:
         return
-    run_at = datetime.now(UTC) + max(deadline - services.clock(), timedelta(0))
+    run_at = services.real_time(max(deadline, services.clock()))
     services.scheduler.add_job(
         _deadline_reached,
         "date",

@@ -168,7 +168,7 @@ async def create_invitation(update: Update, context: Context) -> None:
         return
     kind = "liaison" if data.startswith("stf:il:") else "candidate"
     invitation = await liaisons.create_invitation(
-        context.bot_data.db, who(update), staff_ids(context), int(parts[0]), kind
+        context.bot_data.db, who(update), staff_ids(context), int(parts[0]), kind, context.bot_data.clock()
     )
     link = f"https://t.me/{context.bot_data.bot_username}?start={invitation.payload}"
     await reply(

@@ -87,6 +87,7 @@ async def send_item(update: Update, context: Context, index: int) -> None:
         index,
         tz=settings.timezone,
         tech_phone=settings.tech_support_phone,
+        now=context.bot_data.clock(),
     )
     if item is None:
         await reply(

@@ -56,7 +56,12 @@ def new_code() -> str:
 
 
 async def create_invitation(
-    db: Database, who: TelegramIdentity, staff_ids: frozenset[int], institution_id: int, kind: str
+    db: Database,
+    who: TelegramIdentity,
+    staff_ids: frozenset[int],
+    institution_id: int,
+    kind: str,
+    now: datetime | None = None,
 ) -> InvitationCode:
     """Staff create a liaison invitation (single use, 7 days) or a candidate link (reusable, 30 days)."""
     if kind not in ("liaison", "candidate"):
@@ -72,7 +77,7 @@ async def create_invitation(
             institution_id=institution.id,
             kind=kind,
             created_by_user_id=actor.user_id,
-            expires_at=utcnow() + validity,
+            expires_at=(now or utcnow()) + validity,
         )
         uow.session.add(invitation)
         await uow.session.flush()
@@ -95,7 +100,7 @@ def _code_of(payload: str, prefix: str) -> str:
     return code
 
 
-async def _usable(session: AsyncSession, code: str, kind: str) -> Invitation:
+async def _usable(session: AsyncSession, code: str, kind: str, now: datetime | None) -> Invitation:
     invitation = await session.scalar(
         select(Invitation).where(Invitation.code == code, Invitation.kind == kind)
     )
@@ -103,28 +108,30 @@ async def _usable(session: AsyncSession, code: str, kind: str) -> Invitation:
         raise NotFound("liaison.invite.unknown")
     if invitation.used_at is not None:
         raise Conflict("liaison.invite.used")
-    if invitation.expires_at <= utcnow():
+    if invitation.expires_at <= (now or utcnow()):
         raise Conflict("liaison.invite.expired")
     return invitation
 
 
 async def _open_invitation(
-    session: AsyncSession, who: TelegramIdentity, code: str, kind: str
+    session: AsyncSession, who: TelegramIdentity, code: str, kind: str, now: datetime | None
 ) -> tuple[User, Invitation, Institution]:
     """The caller, the usable invitation behind a link and its institution."""
     user = await ensure_user(session, who)
-    invitation = await _usable(session, code, kind)
+    invitation = await _usable(session, code, kind, now)
     institution = await session.get(Institution, invitation.institution_id)
     assert institution is not None
     return user, invitation, institution
 
 
-async def accept_liaison_invitation(db: Database, who: TelegramIdentity, payload: str) -> LiaisonBound:
+async def accept_liaison_invitation(
+    db: Database, who: TelegramIdentity, payload: str, now: datetime | None = None
+) -> LiaisonBound:
     """Whoever opens a valid liaison link becomes the institution's liaison, replacing the previous one."""
     code = _code_of(payload, LIAISON_PREFIX)
     async with db.uow() as uow:
         session = uow.session
-        user, invitation, institution = await _open_invitation(session, who, code, "liaison")
+        user, invitation, institution = await _open_invitation(session, who, code, "liaison", now)
         elsewhere = await session.scalar(
             select(Institution.name)
             .join(Liaison, Liaison.institution_id == Institution.id)
@@ -160,12 +167,14 @@ async def accept_liaison_invitation(db: Database, who: TelegramIdentity, payload
     return LiaisonBound(institution.id, institution.name, replaced)
 
 
-async def accept_candidate_invitation(db: Database, who: TelegramIdentity, payload: str) -> EmployerSet:
+async def accept_candidate_invitation(
+    db: Database, who: TelegramIdentity, payload: str, now: datetime | None = None
+) -> EmployerSet:
     """A candidate opening an institution link gets that employer pre-filled in their profile."""
     code = _code_of(payload, CANDIDATE_PREFIX)
     async with db.uow() as uow:
         session = uow.session
-        user, invitation, institution = await _open_invitation(session, who, code, "candidate")
+        user, invitation, institution = await _open_invitation(session, who, code, "candidate", now)
         profile = await session.scalar(select(Profile).where(Profile.user_id == user.id))
         if profile is not None and profile.institution_id not in (None, institution.id):
             locked = await session.scalar(

@@ -76,11 +76,16 @@ def _queue_filter() -> ColumnElement[bool]:
 
 
 async def verdict_lines(
-    session: AsyncSession, registration: Registration, plan: Plan, tz: ZoneInfo, tech_phone: str
+    session: AsyncSession,
+    registration: Registration,
+    plan: Plan,
+    tz: ZoneInfo,
+    tech_phone: str,
+    now: datetime | None = None,
 ) -> tuple[str, ...]:
     """The findings the candidate was told, leaving out the window (staff review after it may have closed)."""
     facts = await eligibility_facts(session, registration, plan, tz, tech_phone)
-    unmet = [u for u in check_eligibility(facts, utcnow()) if u.code != "window"]
+    unmet = [u for u in check_eligibility(facts, now or utcnow()) if u.code != "window"]
     return tuple(t(u.key, **u.params) if has(u.key) else u.code for u in unmet)
 
 
@@ -117,6 +122,7 @@ async def _item(
     total: int,
     tz: ZoneInfo,
     tech_phone: str,
+    now: datetime | None,
 ) -> ReviewItem:
     profile = await session.scalar(select(Profile).where(Profile.user_id == registration.user_id))
     photo = await session.scalar(select(Photo).where(Photo.user_id == registration.user_id))
@@ -147,7 +153,7 @@ async def _item(
         photo_file_id=photo.telegram_file_id if photo else None,
         photo_bytes=photo.data if photo and not photo.telegram_file_id else None,
         certificates=tuple(certificates),
-        verdict=await verdict_lines(session, registration, plan, tz, tech_phone),
+        verdict=await verdict_lines(session, registration, plan, tz, tech_phone, now),
     )
 
 
@@ -159,6 +165,7 @@ async def queue_item(
     *,
     tz: ZoneInfo,
     tech_phone: str,
+    now: datetime | None = None,
 ) -> ReviewItem | None:
     """The registration at `index` in the queue (oldest submission first), or None when the queue is empty."""
     async with db.uow() as uow:
@@ -179,7 +186,7 @@ async def queue_item(
             .limit(1)
         )
         assert registration is not None
-        return await _item(uow.session, registration, index + 1, total, tz, tech_phone)
+        return await _item(uow.session, registration, index + 1, total, tz, tech_phone, now)
 
 
 async def queue_size(session: AsyncSession) -> int:
