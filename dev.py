@@ -29,7 +29,10 @@ SYSTEM_TOOLS = {
     "chromium": "chromium",  # the sandbox page's browser test (Playwright drives Debian's build)
 }
 # a Chinese font, so the browser shows (and screenshots) the page's text
-SYSTEM_FILES = {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc": "fonts-wqy-microhei"}
+SYSTEM_FILES = {
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc": "fonts-wqy-microhei",
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf": "fonts-noto-color-emoji",
+}
 
 
 def ensure_venv() -> None:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import mimetypes
 from datetime import datetime, timedelta
+from html import escape
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -107,6 +108,7 @@ def routes(key: Key) -> list[web.RouteDef]:
 
     async def page(request: web.Request) -> web.Response:
         body = resources.files("bot").joinpath("sandbox_static/index.html").read_text(encoding="utf-8")
+        body = body.replace("<title>Sandbox</title>", f"<title>{escape(t('sandbox.title'))}</title>")
         return web.Response(text=body, content_type="text/html", headers={"Cache-Control": "no-store"})
 
     async def static(request: web.Request) -> web.Response:
