@@ -84,6 +84,16 @@ def run(*args: str | Path) -> int:
     return subprocess.run([str(a) for a in args], cwd=ROOT).returncode
 
 
+def run_foreground(*args: str | Path) -> int:
+    """Run the bot; Ctrl+C reaches it too, so wait while it saves and stops instead of killing it."""
+    process = subprocess.Popen([str(a) for a in args], cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
     if command not in {"run", "test", "check", "bench"}:
@@ -91,7 +101,7 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     if command == "run":
-        return run(PYTHON, "-m", "bot", *rest)
+        return run_foreground(PYTHON, "-m", "bot", *rest)
     if command == "check":
         return run(PYTHON, "-m", "ruff", "check", ".") or run(
             PYTHON, "-m", "mypy", "core", "bot", "scheduler", "bench"

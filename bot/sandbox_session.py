@@ -79,8 +79,8 @@ class SandboxSession:
     async def _save_later(self) -> None:
         await asyncio.sleep(SAVE_DELAY)
         try:
-            await asyncio.to_thread(self.save)
-        except (OSError, RuntimeError):
+            self.save()  # on the loop: the chats must not change while they are written
+        except OSError:
             log.exception("could not save the sandbox state")
 
     async def close(self) -> None:

@@ -1,7 +1,8 @@
 """The whole programme in the sandbox page, clicked through in headless Chromium, with a restart on the way.
 
 A candidate fills in the profile (typing an ID number), uploads a photo, registers; staff approve in the
-staff persona; the sandbox clock moves past 180 minutes of study; the sandbox is quit and started again and
+staff persona and invite a liaison, whose link opens in the liaison persona; the sandbox clock moves past
+180 minutes of study; the sandbox is quit and started again and
 the chat is still there; the quiz is taken to its score; staff seat the candidate; the ticket PDF opens.
 """
 
@@ -177,17 +178,33 @@ async def test_a_person_plays_candidate_staff_and_clock_through_to_the_ticket(
         badge = page.locator("#personas li", has_text="张三").locator(".badge")
         await badge.wait_for()
         await chat.shot("3-staff-approved")
+
+        # 3. staff send a liaison invitation; its t.me link opens in the liaison persona, who reads the roster
+        await chat.say("/staff", "鉴定中心工作台")
+        await chat.tap("邀请联络人", "请选择机构")
+        telecom = "中国电信股份有限公司安徽分公司"
+        invitation = await chat.tap(f"邀请联络人：{telecom}", "联络人邀请链接", exact=False)
+        await invitation.locator(".text a", has_text="t.me/examiner_sandbox_bot?start=inv_").click()
+        suggested = page.locator("#modal-actions button.suggested")
+        assert "赵联络" in (await suggested.inner_text())
+        await chat.after(suggested.click, "您已成为「中国电信股份有限公司安徽分公司」的联络人")
+        assert (await page.text_content("#chat-title") or "").startswith("赵联络")
+        roster = await chat.say("/roster", "花名册：中国电信股份有限公司安徽分公司")
+        shown = await roster.inner_text()
+        assert "共 1 人" in shown and "· 审核通过：1" in shown and "张三" in shown
+        await chat.shot("3b-liaison-roster")
+
         await chat.persona("张三")
         assert await chat.bubbles("审核通过").count() >= 1
 
-        # 3. the sandbox clock moves past 180 minutes of study
+        # 4. the sandbox clock moves past 180 minutes of study
         offset = await study(chat)
         assert offset == "已拨快 6 小时"
         done = chat.bubbles("本次计入 30 分钟").last
         assert "开始线上考核" in await done.inner_text()
         await chat.shot("4-studied")
 
-        # 4. quit and start again: the chat, the clock and the person's place come back
+        # 5. quit and start again: the chat, the clock and the person's place come back
         assert await sandbox.stop() == 0
         url = await sandbox.start()
         await page.goto(url + "#p=10001")
@@ -197,12 +214,12 @@ async def test_a_person_plays_candidate_staff_and_clock_through_to_the_ticket(
         await chat.say("考生须知", "考生须知")
         assert await chat.bubbles("系统刚才重新启动过").count() == 0
 
-        # 5. the quiz, answered in the page, to its score
+        # 6. the quiz, answered in the page, to its score
         result = await take_quiz(chat, await answer_key(database_url))
         assert "第 1 次线上考核已交卷" in result and "100" in result, result
         await chat.shot("5-quiz-scored")
 
-        # 6. staff seat the candidate in the first batch; the ticket PDF opens in the browser
+        # 7. staff seat the candidate in the first batch; the ticket PDF opens in the browser
         await chat.persona("王老师")
         listing = await chat.say("/batches", "线下培训批次")
         batch = re.search(r"#(\d+) 第一期", await listing.inner_text())
@@ -240,6 +257,7 @@ async def test_a_person_plays_candidate_staff_and_clock_through_to_the_ticket(
         "1-profile.png",
         "2-registered.png",
         "3-staff-approved.png",
+        "3b-liaison-roster.png",
         "4-studied.png",
         "5-quiz-scored.png",
         "6-ticket.png",
