@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from html import escape
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
@@ -196,7 +196,7 @@ def routes(key: Key) -> list[web.RouteDef]:
                 data.extend(chunk)
                 if len(data) > MAX_UPLOAD:
                     return _refuse(413, "sandbox.error.too_big")
-            name = part.filename or "file"
+            name = unquote(part.filename or "file")  # some clients percent-encode non-ASCII names
             mime = part.headers.get("Content-Type") or mimetypes.guess_type(name)[0]
             user = session.user(persona)
             if mime in PHOTO_TYPES and not as_file:

@@ -22,6 +22,7 @@ from tests.e2e.study_chat import study_whole_course
 from tests.e2e.study_factories import make_candidate
 
 HEADERS = {"X-Sandbox": "1"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def test_with_a_token_there_is_no_sandbox_page_and_no_clock(bot: BotHarness) -> None:
@@ -168,3 +169,29 @@ async def test_quitting_and_starting_again_resumes_the_chats_and_the_clock(
         assert "重新启动" not in answer.content and answer.message_id > welcome.message_id
     finally:
         await again.stop()
+
+
+async def test_uploads_reach_the_bot_and_files_open_or_download_by_type(sandbox: RunningSandbox) -> None:
+    root = base(sandbox)
+    staff = next(p for p in sandbox.session.personas if p.role == "staff")
+    chat_url = root + f"/sandbox/api/chat/{staff.id}"
+    async with aiohttp.ClientSession() as http:
+        form = aiohttp.FormData()
+        form.add_field("file", b"PK\x03\x04 not really a workbook", filename="名录.xlsx", content_type=XLSX)
+        async with http.post(chat_url + "/upload", data=form, headers=HEADERS) as response:
+            assert response.status == 200
+            sent_id = (await response.json())["id"]
+        sent = sandbox.emulator.user(staff.id).user_messages[sent_id]
+        assert sent["document"]["file_name"] == "名录.xlsx"
+        async with http.get(chat_url) as response:
+            shown = (await response.json())["messages"][-1]["document"]
+        assert shown["name"] == "名录.xlsx" and shown["inline"] is False
+        async with http.get(root + shown["url"]) as response:
+            assert response.headers["Content-Disposition"].startswith("attachment")
+            assert await response.read() == b"PK\x03\x04 not really a workbook"
+        pdf = sandbox.emulator.files.add(b"%PDF-1.4", "documents", "准考证.pdf", "application/pdf")
+        async with http.get(root + f"/sandbox/files/{pdf.file_id}") as response:
+            assert response.headers["Content-Type"] == "application/pdf"
+            assert response.headers["Content-Disposition"].startswith("inline")
+        async with http.get(root + "/sandbox/files/EMUDOC99999999AAQ") as response:
+            assert response.status == 404
