@@ -53,7 +53,9 @@ def portrait_jpeg(path: Path) -> Path:
 async def fill_profile(chat: Chat, photo: Path) -> None:
     await chat.page.click("#start-button")
     await chat.page.locator("#reply-keyboard").get_by_role("button", name="个人信息").wait_for()
-    await chat.key("个人信息", "请选择证件类型")
+    await chat.key("个人信息", "个人信息处理告知")
+    await chat.tap("同意并继续", "敏感个人信息")
+    await chat.tap("同意处理敏感个人信息", "请选择证件类型")
     await chat.tap("居民身份证(中国大陆)", "请输入证件号码")
     await chat.say(resident_id_for(77, 1077), "请输入姓名")
     await chat.say("张三", "请选择最高学历")
