@@ -1,4 +1,8 @@
-"""The outbox's sender: puts claimed rows on the Bot API and turns Telegram's answers into outcomes."""
+"""The outbox's sender: puts claimed rows on the Bot API and turns Telegram's answers into outcomes.
+
+Every bot process runs one worker; on one PostgreSQL they share the outbox without sending a row twice, by
+leases on claimed rows and one send budget (core.outbox, core.send_budget).
+"""
 
 from __future__ import annotations
 

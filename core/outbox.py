@@ -3,9 +3,14 @@
 Delivery is at-least-once for the one ambiguous case. A row is 'sending' only between its claim and the
 recording of its outcome; a graceful stop (task cancelled, app shut down) lets in-flight requests finish and
 records them, and returns unsent claims to 'pending'. Only a hard death of the process (SIGKILL, power loss)
-can leave rows in 'sending' whose message may or may not have reached Telegram; on the next start those rows
-are sent again, because a repeated notice costs a reader a second glance while a lost deadline notice can cost
-a candidate the programme.
+can leave rows in 'sending' whose message may or may not have reached Telegram; those rows are sent again,
+because a repeated notice costs a reader a second glance while a lost deadline notice can cost a candidate
+the programme.
+
+Every bot process on one PostgreSQL drains the same outbox. A claim takes rows `FOR UPDATE SKIP LOCKED`, so
+two processes never claim the same row, and stamps them with its holder and a lease that the holder renews
+while it works through them (`renew`). Rows whose lease lapsed belong to a process that died; any process
+returns them to 'pending' (`recover_interrupted`), so only those are sent a second time.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
 from core.db.models import Notice, OutboxMessage, User
+from core.send_budget import take as take_budget
 
 PENDING = "pending"
 SENDING = "sending"
@@ -26,6 +32,7 @@ SENT = "sent"
 UNDELIVERABLE = "undeliverable"
 MAX_ATTEMPTS = 5
 MAX_ERROR = 200
+LEASE = timedelta(seconds=30)  # a holder renews every third of it; after it lapses the rows are resent
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,22 +125,50 @@ async def queue(session: AsyncSession, notice_id: int, recipients: Iterable[Reci
     return len(rows)
 
 
-async def recover_interrupted(db: Database) -> int:
-    """Return rows a dead process left 'sending' to 'pending' (at-least-once); count them."""
+async def recover_interrupted(db: Database, now: datetime | None = None, *, lapsed_only: bool = False) -> int:
+    """Return rows a dead process left 'sending' to 'pending' (at-least-once); count them.
+
+    With `lapsed_only`, only rows whose lease ran out before `now`: other live processes hold the rest. A lone
+    process that owns its database (SQLite) takes back every row at start-up, without waiting for leases.
+    """
+    query = update(OutboxMessage).where(OutboxMessage.status == SENDING)
+    if lapsed_only:
+        query = query.where(OutboxMessage.lease_until.is_(None) | (OutboxMessage.lease_until < now))
     async with db.uow() as uow:
         result = await uow.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.status == SENDING)
-            .values(status=PENDING, last_error="interrupted: sent again after a restart")
+            query.values(
+                status=PENDING,
+                claimed_by=None,
+                lease_until=None,
+                last_error="interrupted: sent again after its process died",
+            )
         )
         await uow.commit()
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def claim(db: Database, now: datetime, limit: int) -> list[Outgoing]:
-    """Mark up to `limit` due pending rows 'sending', oldest first, and return them."""
+async def claim(
+    db: Database,
+    now: datetime,
+    limit: int,
+    *,
+    holder: str = "",
+    lease: timedelta = LEASE,
+    rate: float | None = None,
+) -> list[Outgoing]:
+    """Mark up to `limit` due pending rows 'sending' for `holder` until `now + lease`, oldest first.
+
+    With `rate`, no more rows than the send budget shared by all processes allows (core.send_budget).
+    """
     async with db.uow() as uow:
         session = uow.session
+        budget = None
+        if rate is not None:
+            budget = await take_budget(session, now, rate, limit)
+            limit = budget.granted
+            if limit == 0:
+                await uow.commit()
+                return []
         query = (
             select(
                 OutboxMessage.id,
@@ -153,20 +188,41 @@ async def claim(db: Database, now: datetime, limit: int) -> list[Outgoing]:
         if not db.is_sqlite:
             query = query.with_for_update(skip_locked=True, of=OutboxMessage)
         found = (await session.execute(query)).all()
-        if not found:
-            return []
-        ids = [row[0] for row in found]
-        claimed = await session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING)
-            .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
-            .returning(OutboxMessage.id)
-        )
-        won = set(claimed.all())
+        won: set[int] = set()
+        if found:
+            claimed = await session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([row[0] for row in found]), OutboxMessage.status == PENDING)
+                .values(
+                    status=SENDING,
+                    attempts=OutboxMessage.attempts + 1,
+                    claimed_by=holder or None,
+                    lease_until=now + lease,
+                )
+                .returning(OutboxMessage.id)
+            )
+            won = set(claimed.all())
+        if budget is not None:
+            budget.spend(len(won))
         await uow.commit()
     return [
         Outgoing(row[0], row[1], row[2], row[3], row[4], row[5], row[6] + 1) for row in found if row[0] in won
     ]
+
+
+async def renew(db: Database, holder: str, until: datetime) -> int:
+    """Extend the lease on every row `holder` still has 'sending', so nobody takes it for dead."""
+    async with db.uow() as uow:
+        result = await uow.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.claimed_by == holder, OutboxMessage.status == SENDING)
+            .values(lease_until=until)
+        )
+        await uow.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+UNCLAIMED: dict[str, object] = {"claimed_by": None, "lease_until": None}
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -206,6 +262,8 @@ async def record(db: Database, outcomes: Sequence[tuple[Outgoing, Outcome]], now
                     "last_error": reason[:MAX_ERROR],
                 }
             )
+    for change in changes:
+        change.update(UNCLAIMED)
     async with db.uow() as uow:
         await uow.session.execute(update(OutboxMessage), changes)
         if blocked_chats:
@@ -223,7 +281,10 @@ async def release(db: Database, items: Sequence[Outgoing]) -> None:
     async with db.uow() as uow:
         await uow.session.execute(
             update(OutboxMessage),
-            [{"id": item.id, "status": PENDING, "attempts": item.attempts - 1} for item in items],
+            [
+                {"id": item.id, "status": PENDING, "attempts": item.attempts - 1, **UNCLAIMED}
+                for item in items
+            ],
         )
         await uow.commit()
 

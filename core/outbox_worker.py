@@ -1,15 +1,21 @@
 """The delivery worker: drains the outbox at Telegram's limits and survives being stopped at any moment.
 
 Pacing is ours, not Telegram's: a global slot every 1/rate seconds and at most one message per chat per
-`per_chat_interval`, so 429s are rare; when one comes anyway every sender waits out its retry_after.
+`per_chat_interval`, so 429s are rare; when one comes anyway every sender waits out its retry_after. On
+PostgreSQL every process runs a worker: claims draw on the send budget all of them share
+(core.send_budget), the rows a worker holds carry its lease, renewed while it works, and every worker
+takes back the rows of a process whose lease lapsed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from core import outbox
@@ -71,10 +77,16 @@ class DeliveryWorker:
         poll_interval: float = 1.0,
         clock: Callable[[], datetime] = utcnow,
         after_flush: AfterFlush | None = None,
+        lease: timedelta = outbox.LEASE,
     ) -> None:
         self.db = db
         self.send = send
+        self.rate = rate
         self.pacer = Pacer(rate, per_chat_interval)
+        # who holds a claimed row: this process (host and pid) and this worker in it
+        self.holder = f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.lease = lease
+        self._next_lease_check = 0.0
         self.concurrency = concurrency
         # about a second of sending is claimed ahead, so claiming never starves the senders
         self.prefetch = max(concurrency * 4, int(rate))
@@ -99,15 +111,17 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         """Drain the outbox until cancelled; on cancel, finish what is on the wire and record it."""
-        recovered = await outbox.recover_interrupted(self.db)
+        # a lone SQLite process owns every row left 'sending'; on PostgreSQL others may be alive and sending
+        recovered = await outbox.recover_interrupted(self.db, self.clock(), lapsed_only=not self.db.is_sqlite)
         if recovered:
             log.warning(
-                "outbox: %d rows were mid-send when the last process died; sending them again", recovered
+                "outbox: %d rows were mid-send when their process died; sending them again", recovered
             )
         senders = [asyncio.create_task(self._sender()) for _ in range(self.concurrency)]
         try:
             while True:
                 try:
+                    await self._keep_leases()
                     await self._fill()
                     await self._flush()
                 except Exception:  # the database hiccupped: unrecorded outcomes stay buffered, try again
@@ -158,13 +172,35 @@ class DeliveryWorker:
             waiter.cancel()
         self._wake.clear()
 
+    async def _keep_leases(self) -> None:
+        """Every third of a lease: renew this worker's, and take back rows whose holder stopped renewing."""
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._next_lease_check:
+            return
+        self._next_lease_check = loop.time() + self.lease.total_seconds() / 3
+        now = self.clock()
+        if self._claimed:
+            await _completed(outbox.renew(self.db, self.holder, now + self.lease))
+        if not self.db.is_sqlite:
+            lapsed, _ = await _completed(outbox.recover_interrupted(self.db, now, lapsed_only=True))
+            if lapsed:
+                log.warning("outbox: %d rows of a process that died are sent again", lapsed)
+
     async def _fill(self) -> None:
         room = self.prefetch - len(self._claimed)
         if room < self.prefetch // 2:
             return
         self._claiming = True
         try:
-            items, cancelled = await _completed(outbox.claim(self.db, self.clock(), room))
+            claiming = outbox.claim(
+                self.db,
+                self.clock(),
+                room,
+                holder=self.holder,
+                lease=self.lease,
+                rate=None if self.db.is_sqlite else self.rate,
+            )
+            items, cancelled = await _completed(claiming)
         finally:
             self._claiming = False
         for item in items:

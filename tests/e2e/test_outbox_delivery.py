@@ -129,7 +129,8 @@ async def test_rows_a_dead_process_left_mid_send_are_sent_again_at_least_once(
     emulator.make_started_users(ids)
     await seed_users(db, ids[1:])
     await queue_to_everyone(db)
-    await outbox.claim(db, datetime.now(UTC), 2)  # a process claimed two rows and died before recording
+    # a process claimed two rows and died before recording; its lease has lapsed since
+    await outbox.claim(db, datetime.now(UTC) - outbox.LEASE, 2, holder="dead")
     w = worker(db, emulator)
     await w.run_until_empty()
     await close(w)

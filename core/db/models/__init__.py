@@ -5,7 +5,7 @@ from core.db.models.candidates import Certificate, Photo, Profile, Proof, Regist
 from core.db.models.certs import Examiner, IssuedCertificate, MailRequest
 from core.db.models.dialogs import Dialog, ProcessedUpdate
 from core.db.models.institutions import Institution
-from core.db.models.notices import Notice, NoticePreference, OutboxMessage
+from core.db.models.notices import Notice, NoticePreference, OutboxMessage, SendBudget
 from core.db.models.offline import BatchAssignment, ExamResult
 from core.db.models.people import StaffMember, User
 from core.db.models.plans import Batch, Plan
@@ -46,6 +46,7 @@ __all__ = [
     "QuizAttempt",
     "Registration",
     "RetentionRun",
+    "SendBudget",
     "StaffMember",
     "StudySession",
     "User",

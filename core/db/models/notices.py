@@ -59,6 +59,19 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     acked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # while 'sending': which process holds the row, and until when; a lapsed lease means its holder died
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+
+
+class SendBudget(Base):
+    """Telegram's overall rate as a token bucket shared by every bot process on one PostgreSQL."""
+
+    __tablename__ = "send_budgets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tokens: Mapped[float]
+    refilled_at: Mapped[datetime]
 
 
 class NoticePreference(Base):
