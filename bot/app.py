@@ -14,6 +14,7 @@ from bot import handlers
 from bot.context import App, BotServices, Context
 from bot.delivery import start_delivery
 from bot.late_answers import LateAnswerTolerantBot
+from bot.leading import start_leadership
 from bot.polling import ConfirmingPoller
 from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
@@ -23,7 +24,6 @@ from core.db.single_process import claim_sqlite
 from core.settings import Settings
 from core.texts import t
 from scheduler import build_scheduler
-from scheduler.jobs import reschedule
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,10 @@ async def _post_init(app: App) -> None:
         [BotCommand(name, t(f"commands.{name}")) for name in ("start", "help", "cancel")]
     )
     services.scheduler = build_scheduler(settings.timezone)
-    services.scheduler.start()
-    for feature in handlers.FEATURES:  # features re-arm their scheduled jobs, e.g. quiz time limits
-        if hasattr(feature, "on_startup"):
-            await feature.on_startup(app)
+    services.scheduler.start(paused=True)  # its jobs run in the elected process only (bot.leading)
     services.web_runner = await start_web(services)
     services.delivery = await start_delivery(services.db, app.bot.token, settings.bot_api_url)
-    await reschedule(services)
+    await start_leadership(app)
     log.info("ready as @%s, web on %s:%s", services.bot_username, settings.web_host, services.web_port)
 
 
@@ -58,6 +55,9 @@ async def _post_shutdown(app: App) -> None:
     if services.delivery is not None:
         await services.delivery.stop()
         services.delivery = None
+    if services.leadership is not None:
+        await services.leadership.stop()
+        services.leadership = None
     if services.scheduler is not None and services.scheduler.running:
         services.scheduler.shutdown(wait=False)
     if services.web_runner is not None:

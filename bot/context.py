@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.polling import ConfirmingPoller
     from bot.sandbox_session import SandboxSession
     from core.db import Database
+    from core.db.leader import Leadership
     from core.db.single_process import ProcessLock
     from core.settings import Settings
 
@@ -38,6 +39,7 @@ class BotServices:
         self.delivery: Delivery | None = None
         self.poller: ConfirmingPoller | None = None
         self.process_lock: ProcessLock | None = None  # SQLite: this process owns the file
+        self.leadership: Leadership | None = None  # whether this process runs the scheduled jobs
         # the server clock every time rule reads; tests and the sandbox replace it to move time forward
         self.clock: Callable[[], datetime] = utcnow
         self.sandbox: SandboxSession | None = None  # only in the sandbox: its page, personas and clock
@@ -56,6 +58,11 @@ class BotServices:
     @settings.setter
     def settings(self, value: Settings) -> None:
         self._settings = value
+
+    @property
+    def is_leader(self) -> bool:
+        """Tell whether this process runs the scheduled jobs (bot.leading)."""
+        return self.leadership is not None and self.leadership.is_leader
 
     @property
     def db(self) -> Database:

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 
 from bot.apply_once import handle_once
 from bot.context import App
-from core import redelivery
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-KEEP_RECORDS = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
-PRUNE_EVERY = timedelta(hours=6)
 
 
 class ConfirmingPoller:
@@ -51,12 +48,7 @@ class ConfirmingPoller:
 
     async def _run(self) -> None:
         offset: int | None = None
-        loop = asyncio.get_running_loop()
-        next_prune = loop.time()
         while not self._stopping.is_set():
-            if loop.time() >= next_prune:
-                await self._prune()
-                next_prune = loop.time() + PRUNE_EVERY.total_seconds()
             updates = await self._fetch(offset)
             if updates:
                 await self._handle_batch(updates)
@@ -121,12 +113,6 @@ class ConfirmingPoller:
 
     async def _handle(self, update: Update, moved_on: bool) -> None:
         await handle_once(self._app, update, moved_on=moved_on)
-
-    async def _prune(self) -> None:
-        try:
-            await redelivery.forget_before(self._app.bot_data.db, datetime.now(UTC) - KEEP_RECORDS)
-        except Exception:
-            log.exception("could not prune applied-update records")
 
 
 def _answered_by_later(updates: list[Update]) -> set[int]:

@@ -34,10 +34,14 @@ async def issue_due(services: BotServices) -> notices.IssueSummary:
     return summary
 
 
-async def reschedule(services: BotServices) -> int:
-    """Replace the notice jobs with the schedule today's plans call for, then catch up on anything due."""
+async def reschedule(services: BotServices, *, catch_up: bool = True) -> int:
+    """Replace the notice jobs with the schedule today's plans call for, then catch up on anything due.
+
+    Only the scheduler's leader (bot.leading) keeps jobs; it re-derives them every few seconds, so a change
+    made in another process reaches it without that process calling here.
+    """
     scheduler = services.scheduler
-    if scheduler is None:
+    if scheduler is None or not services.is_leader:
         return 0
     now = services.clock()
     schedule = await notices.planned(services.db, services.settings.timezone)
@@ -56,6 +60,7 @@ async def reschedule(services: BotServices) -> int:
         )
     if scheduler.get_job(SWEEP_JOB) is None:
         scheduler.add_job(issue_due, IntervalTrigger(minutes=10), args=[services], id=SWEEP_JOB)
-    await issue_due(services)
-    log.info("notices: %d scheduled", len(future))
+    if catch_up:
+        await issue_due(services)
+    log.log(logging.INFO if catch_up else logging.DEBUG, "notices: %d scheduled", len(future))
     return len(future)

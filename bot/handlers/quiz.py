@@ -37,7 +37,7 @@ def _job_id(attempt_id: int) -> str:
 def schedule_deadline(app: AnyApp, attempt_id: int, deadline: datetime) -> None:
     """Hand the attempt in at its deadline by the server clock, even if the candidate has gone."""
     services = app.bot_data
-    if services.scheduler is None:
+    if services.scheduler is None or not services.is_leader:  # the leader arms it at its next resync
         return
     run_at = services.real_time(max(deadline, services.clock()))
     services.scheduler.add_job(
@@ -82,8 +82,18 @@ async def _sweep(app: AnyApp) -> None:
             await _deadline_reached(app, attempt_id)
 
 
+async def on_resync(app: AnyApp) -> None:
+    """Arm the time limit of attempts begun in another process since the last pass (bot.leading)."""
+    scheduler = app.bot_data.scheduler
+    if scheduler is None:
+        return
+    for attempt_id, deadline in await quiz.due_attempts(app.bot_data.db):
+        if scheduler.get_job(_job_id(attempt_id)) is None:
+            schedule_deadline(app, attempt_id, deadline)
+
+
 async def on_startup(app: AnyApp) -> None:
-    """Re-schedule every open attempt after a restart; overdue ones are handed in at once."""
+    """Re-schedule every open attempt when this process starts leading; overdue ones are handed in at once."""
     for attempt_id, deadline in await quiz.due_attempts(app.bot_data.db):
         schedule_deadline(app, attempt_id, deadline)
     scheduler = app.bot_data.scheduler

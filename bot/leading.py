@@ -1,0 +1,93 @@
+"""Scheduled work runs in the elected process only (core.db.leader), with its jobs derived from the database.
+
+When this process is elected, every feature arms its jobs from what the database holds (quiz time limits of
+open attempts, notices the plans call for) and the notices due meanwhile are issued, so a leader that died
+loses nothing. While it leads, a resync every RESYNC arms what other processes started or changed since
+(an attempt begun there, a plan edited there), and old applied-update records are pruned. When it steps
+down, its scheduler is paused and emptied; the next leader derives everything again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import handlers
+from bot.context import App, BotServices
+from core import redelivery
+from core.db.leader import Leadership
+from scheduler.jobs import reschedule
+
+log = logging.getLogger(__name__)
+
+RESYNC = timedelta(seconds=15)
+RESYNC_JOB = "leader-resync"
+PRUNE_JOB = "applied-updates-prune"
+KEEP_RECORDS = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
+PRUNE_EVERY = timedelta(hours=6)
+
+
+async def start_leadership(app: App) -> Leadership:
+    """Campaign for the scheduler; on SQLite, and as a lone PostgreSQL process, this process leads at once."""
+    services = app.bot_data
+
+    async def elected() -> None:
+        await _take_over(app)
+
+    async def deposed() -> None:
+        scheduler = services.scheduler
+        if scheduler is not None and scheduler.running:
+            scheduler.pause()
+            scheduler.remove_all_jobs()
+        show_leadership(services, False)
+
+    leadership = Leadership(services.db, elected, deposed)
+    services.leadership = leadership
+    await leadership.start()
+    return leadership
+
+
+async def _take_over(app: App) -> None:
+    services = app.bot_data
+    scheduler = services.scheduler
+    if scheduler is None:
+        return
+    scheduler.remove_all_jobs()  # whatever was added while following is derived again below
+    for feature in handlers.FEATURES:  # features arm their scheduled jobs, e.g. quiz time limits
+        if hasattr(feature, "on_startup"):
+            await feature.on_startup(app)
+    await reschedule(services)
+    scheduler.add_job(
+        _resync, IntervalTrigger(seconds=RESYNC.total_seconds()), args=[app], id=RESYNC_JOB, coalesce=True
+    )
+    scheduler.add_job(
+        _prune,
+        IntervalTrigger(seconds=PRUNE_EVERY.total_seconds()),
+        args=[services],
+        id=PRUNE_JOB,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.resume()
+    show_leadership(services, True)
+
+
+async def _resync(app: App) -> None:
+    """Arm what other processes started or changed since the last pass."""
+    for feature in handlers.FEATURES:
+        if hasattr(feature, "on_resync"):
+            await feature.on_resync(app)
+    await reschedule(app.bot_data, catch_up=False)
+
+
+async def _prune(services: BotServices) -> None:
+    try:
+        await redelivery.forget_before(services.db, datetime.now(UTC) - KEEP_RECORDS)
+    except Exception:
+        log.exception("could not prune applied-update records")
+
+
+def show_leadership(services: BotServices, leader: bool) -> None:
+    """Hook for the scheduler-leader gauge of /metrics (examiner_scheduler_leader) once it is served."""
+    log.debug("scheduler leader: %s", leader)
