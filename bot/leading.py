@@ -3,7 +3,8 @@
 When this process is elected, every feature arms its jobs from what the database holds (quiz time limits of
 open attempts, notices the plans call for) and the notices due meanwhile are issued, so a leader that died
 loses nothing. While it leads, a resync every RESYNC arms what other processes started or changed since
-(an attempt begun there, a plan edited there), and old applied-update records are pruned. When it steps
+(an attempt begun there, a plan edited there, with any notice that change made due), and old
+applied-update records are pruned. When it steps
 down, its scheduler is paused and emptied; the next leader derives everything again.
 """
 
@@ -78,7 +79,7 @@ async def _resync(app: App) -> None:
     for feature in handlers.FEATURES:
         if hasattr(feature, "on_resync"):
             await feature.on_resync(app)
-    await reschedule(app.bot_data, catch_up=False)
+    await reschedule(app.bot_data, quiet=True)
 
 
 async def _prune(services: BotServices) -> None:

@@ -34,7 +34,7 @@ async def issue_due(services: BotServices) -> notices.IssueSummary:
     return summary
 
 
-async def reschedule(services: BotServices, *, catch_up: bool = True) -> int:
+async def reschedule(services: BotServices, *, quiet: bool = False) -> int:
     """Replace the notice jobs with the schedule today's plans call for, then catch up on anything due.
 
     Only the scheduler's leader (bot.leading) keeps jobs; it re-derives them every few seconds, so a change
@@ -60,7 +60,6 @@ async def reschedule(services: BotServices, *, catch_up: bool = True) -> int:
         )
     if scheduler.get_job(SWEEP_JOB) is None:
         scheduler.add_job(issue_due, IntervalTrigger(minutes=10), args=[services], id=SWEEP_JOB)
-    if catch_up:
-        await issue_due(services)
-    log.log(logging.INFO if catch_up else logging.DEBUG, "notices: %d scheduled", len(future))
+    await issue_due(services)
+    log.log(logging.DEBUG if quiet else logging.INFO, "notices: %d scheduled", len(future))
     return len(future)
