@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 from core.errors import InvalidInput
-from core.spreadsheets import Column, read_table
+from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
 
 MAX_MODULE_MINUTES = 240
@@ -45,52 +45,79 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _problem(record: dict[str, Any], seen: set[str]) -> tuple[str, dict[str, Any]] | None:
-    """The first thing wrong with one module, as a catalogue key and its parameters."""
+def _problem(record: dict[str, Any], seen: dict[str, int]) -> tuple[str, str, dict[str, Any]] | None:
+    """The first thing wrong with one module: its column key, a catalogue key and its parameters."""
     code = str(record.get("code") or "").strip()
     title = str(record.get("title") or "").strip()
     url = str(record.get("document_url") or "")
     if not code or len(code) > 32:
-        return "study.import.bad_code", {}
+        return "code", "study.import.bad_code", {}
     if code in seen:
-        return "study.import.duplicate_code", {}
+        return "code", "spreadsheets.duplicate_of", {"row": seen[code]}
     if not title or len(title) > 128:
-        return "study.import.bad_title", {}
+        return "title", "study.import.bad_title", {}
     if not str(record.get("body") or "").strip():
-        return "study.import.empty_body", {}
+        return "body", "study.import.empty_body", {}
     if url and not url.startswith(("http://", "https://")):
-        return "study.import.bad_url", {}
+        return "document_url", "study.import.bad_url", {}
     minutes = record.get("minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MODULE_MINUTES:
-        return "study.import.bad_minutes", {"value": str(minutes)[:10], "max": MAX_MODULE_MINUTES}
+        return "minutes", "study.import.bad_minutes", {"value": str(minutes)[:10], "max": MAX_MODULE_MINUTES}
     return None
 
 
-def _check(records: list[dict[str, Any]]) -> list[ParsedModule]:
-    problems: list[str] = []
+def _module(record: dict[str, Any]) -> ParsedModule:
+    return ParsedModule(
+        code=str(record["code"]).strip(),
+        area=str(record.get("area") or "")[:64],
+        title=str(record["title"]).strip(),
+        minutes=int(record["minutes"]),
+        body=str(record["body"]).strip(),
+        document_name=(str(record["document_name"])[:128] if record.get("document_name") else None),
+        document_url=(str(record["document_url"]) if record.get("document_url") else None),
+    )
+
+
+def _check_rows(rows: list[Row], errors: list[RowError]) -> list[ParsedModule]:
+    """Check spreadsheet rows; every problem names its row and column, and any problem refuses the file."""
+    seen: dict[str, int] = {}
     modules: list[ParsedModule] = []
-    seen: set[str] = set()
-    for record in records:
+    for row in rows:
+        problem = _problem(row.values, seen)
+        seen.setdefault(str(row["code"] or "").strip(), row.number)
+        if problem is not None:
+            column, key, params = problem
+            errors.append(row.error(column_of(COLUMNS, column), key, **params))
+        else:
+            modules.append(_module(row.values))
+    if errors:
+        raise TableInvalid(errors, "study.import.rows_invalid")
+    if not modules:
+        raise InvalidInput("study.import.empty")
+    return modules
+
+
+def _check_toml(records: list[dict[str, Any]]) -> list[ParsedModule]:
+    """Check `[[module]]` tables; a problem names the module's place in the file and its code."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    modules: list[ParsedModule] = []
+    for number, record in enumerate(records, start=1):
         code = str(record.get("code") or "").strip()
         problem = _problem(record, seen)
-        seen.add(code)
+        seen.setdefault(code, number)
         if problem is not None:
-            key, params = problem
-            problems.append(t("study.import.problem", code=code or "?", message=t(key, **params)))
+            _, key, params = problem
+            if key == "spreadsheets.duplicate_of":
+                key, params = "study.import.duplicate_module", {"number": params["row"]}
+            message = t(key, **params)
+            problems.append(t("study.import.problem", number=number, code=code or "?", message=message))
             continue
-        modules.append(
-            ParsedModule(
-                code=code,
-                area=str(record.get("area") or "")[:64],
-                title=str(record["title"]).strip(),
-                minutes=int(record["minutes"]),
-                body=str(record["body"]).strip(),
-                document_name=(str(record["document_name"])[:128] if record.get("document_name") else None),
-                document_url=(str(record["document_url"]) if record.get("document_url") else None),
-            )
-        )
+        modules.append(_module(record))
     if problems:
-        raise InvalidInput("study.import.rows_invalid", count=len(problems), details="\n".join(problems[:20]))
+        raise InvalidInput(
+            "study.import.rows_invalid", count=len(problems), details="\n".join(problems[:20]), more=""
+        )
     if not modules:
         raise InvalidInput("study.import.empty")
     return modules
@@ -106,8 +133,9 @@ def parse_course(data: bytes, filename: str) -> list[ParsedModule]:
         modules = table.get("module")
         if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
             raise InvalidInput("study.import.bad_toml", filename=filename)
-        return _check(modules)
-    return _check(read_table(data, filename, COLUMNS, max_rows=500))
+        return _check_toml(modules)
+    rows, errors = parse_rows(data, filename, COLUMNS, max_rows=500)
+    return _check_rows(rows, errors)
 
 
 def sample_course() -> list[ParsedModule]:

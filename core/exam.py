@@ -29,7 +29,7 @@ from core.dialogs import DialogState
 from core.errors import InvalidInput
 from core.examiners import enter_examiner, parse_levels
 from core.people import TelegramIdentity
-from core.spreadsheets import Column, read_table
+from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
 from core.tickets import normalise_ticket
 
@@ -120,6 +120,47 @@ class _Line:
     score: int
     passed: bool
     levels: list[str] | None
+    row: Row | None = None
+
+
+_ROW_COLUMN = {
+    "offline.exam.unknown": "ticket",
+    "offline.exam.mismatch": "id_number",
+    "offline.exam.absent": "ticket",
+    "offline.exam.duplicate": "ticket",
+    "offline.exam.already_certified": "passed",
+}
+
+
+class _Problems:
+    """Problems of a results batch: row and column for a sheet, the person's key for a typed result."""
+
+    def __init__(self) -> None:
+        self.typed: list[str] = []
+        self.cells: list[RowError] = []
+
+    def add(self, line: _Line, key: str, **params: Any) -> None:
+        if line.row is None:
+            self.typed.append(t(key, who=line.key, **params))
+            return
+        column = _ROW_COLUMN[key]
+        if column == "ticket" and line.ticket is None:
+            column = "id_number"
+        self.cells.append(
+            line.row.error(column_of(COLUMNS, column), f"imports.results.{key.rsplit('.', 1)[1]}", **params)
+        )
+
+    def refuse(self) -> None:
+        if self.cells:
+            raise TableInvalid(self.cells, "imports.results.refused")
+        if self.typed:
+            more = len(self.typed) - MAX_SHOWN
+            raise InvalidInput(
+                "offline.exam.refused",
+                count=len(self.typed),
+                details="\n".join(self.typed[:MAX_SHOWN]),
+                more=t("offline.exam.more", count=more) if more > 0 else "",
+            )
 
 
 async def _seat_for(session: AsyncSession, line: _Line) -> BatchAssignment | str:
@@ -144,38 +185,31 @@ async def _seat_for(session: AsyncSession, line: _Line) -> BatchAssignment | str
 
 
 async def _apply(
-    session: AsyncSession, lines: list[_Line], actor_id: int, source: str, today: date, issuer: Issuer
+    session: AsyncSession, lines: list[_Line], actor_id: int | None, source: str, today: date, issuer: Issuer
 ) -> ExamReport:
     """Check every line first and refuse the lot if any is wrong; then record, enter passers and issue."""
-    problems: list[str] = []
+    problems = _Problems()
     seats: list[tuple[_Line, BatchAssignment]] = []
-    seen: set[int] = set()
+    seen: dict[int, int] = {}
     for line in lines:
         found = await _seat_for(session, line)
         if isinstance(found, str):
-            problems.append(t(found, who=line.key))
+            problems.add(line, found)
             continue
         if found.id in seen:
-            problems.append(t("offline.exam.duplicate", who=line.key))
+            problems.add(line, "offline.exam.duplicate", row=seen[found.id])
             continue
-        seen.add(found.id)
+        seen[found.id] = line.row.number if line.row is not None else 0
         issued = await session.scalar(
             select(IssuedCertificate.number)
             .join(Examiner, Examiner.id == IssuedCertificate.examiner_id)
             .where(Examiner.registration_id == found.registration_id)
         )
         if issued is not None and not line.passed:
-            problems.append(t("offline.exam.already_certified", who=line.key, number=issued))
+            problems.add(line, "offline.exam.already_certified", number=issued)
             continue
         seats.append((line, found))
-    if problems:
-        more = len(problems) - MAX_SHOWN
-        raise InvalidInput(
-            "offline.exam.refused",
-            count=len(problems),
-            details="\n".join(problems[:MAX_SHOWN]),
-            more=t("offline.exam.more", count=more) if more > 0 else "",
-        )
+    problems.refuse()
     notices: list[ExamNotice] = []
     for line, seat in seats:
         result = await session.scalar(select(ExamResult).where(ExamResult.assignment_id == seat.id))
@@ -224,21 +258,36 @@ async def import_results(
     """Apply a results sheet (准考证号 or 证件号码, 成绩, 考试结果) all or nothing."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        rows: list[dict[str, Any]] = read_table(data, filename, COLUMNS)
-        lines: list[_Line] = []
-        for row in rows:
-            if row["ticket"] is None and row["id_number"] is None:
-                raise InvalidInput("offline.exam.row_without_key")
-            key = row["ticket"] or row["id_number"]
-            lines.append(
-                _Line(key, row["ticket"], row["id_number"], row["score"], row["passed"], row["levels"])
-            )
-        if not lines:
-            raise InvalidInput("offline.exam.no_rows", filename=filename)
-        report = await _apply(uow.session, lines, actor.id, "import", today, issuer)
+        report = await apply_results_file(uow.session, data, filename, actor.id, today, issuer)
         await dialogs.clear(uow.session, actor.id)
         await uow.commit()
     return report
+
+
+def _lines(data: bytes, filename: str) -> list[_Line]:
+    """The sheet's rows as result lines; a row naming nobody is refused by row and column."""
+    rows, errors = parse_rows(data, filename, COLUMNS)
+    lines: list[_Line] = []
+    for row in rows:
+        if row["ticket"] is None and row["id_number"] is None:
+            errors.append(row.error(column_of(COLUMNS, "ticket"), "imports.results.row_without_key"))
+            continue
+        key = row["ticket"] or row["id_number"]
+        lines.append(
+            _Line(key, row["ticket"], row["id_number"], row["score"], row["passed"], row["levels"], row)
+        )
+    if errors:
+        raise TableInvalid(errors, "imports.results.refused")
+    if not lines:
+        raise InvalidInput("offline.exam.no_rows", filename=filename)
+    return lines
+
+
+async def apply_results_file(
+    session: AsyncSession, data: bytes, filename: str, actor_id: int | None, today: date, issuer: Issuer
+) -> ExamReport:
+    """Check a whole results sheet, then record it inside the caller's unit of work; all or nothing."""
+    return await _apply(session, _lines(data, filename), actor_id, "import", today, issuer)
 
 
 async def record_result(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from core.errors import InvalidInput
-from core.rules import Blueprint, BlueprintItem, QuestionType
-from core.spreadsheets import Column, read_table
+from core.rules import Blueprint, BlueprintItem, Question, QuestionType
+from core.scoring import TOTAL_POINTS
+from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, duplicates, parse_rows
 from core.texts import t
 
 LETTERS = "ABCDEF"
@@ -103,46 +106,59 @@ def _options(record: dict[str, object], qtype: QuestionType) -> tuple[str, ...]:
         return TRUE_FALSE_OPTIONS
     cells = [record.get(f"option_{letter}") for letter in LETTERS]
     last = max((i for i, c in enumerate(cells) if c), default=-1)
-    if any(not c for c in cells[: last + 1]):
-        raise InvalidInput("quiz.import.option_gap")
+    gap = next((i for i, c in enumerate(cells[: last + 1]) if not c), None)
+    if gap is not None:
+        raise _CellProblem(f"option_{LETTERS[gap]}", InvalidInput("quiz.import.option_gap"))
     if last + 1 < 2:
-        raise InvalidInput("quiz.import.too_few_options")
+        raise _CellProblem(f"option_{LETTERS[last + 1]}", InvalidInput("quiz.import.too_few_options"))
     return tuple(str(c) for c in cells[: last + 1])
 
 
+class _CellProblem(Exception):
+    """A row's problem and the column it sits in."""
+
+    def __init__(self, column: str, error: InvalidInput) -> None:
+        super().__init__(column)
+        self.column, self.error = column, error
+
+
+def _question(row: Row) -> ParsedQuestion:
+    qtype = row["type"]
+    assert isinstance(qtype, QuestionType)
+    options = _options(row.values, qtype)
+    try:
+        answer = _answer(row.values, qtype, options)
+    except InvalidInput as error:
+        raise _CellProblem("answer", error) from None
+    return ParsedQuestion(
+        str(row["code"]), qtype, str(row["category"]), str(row["stem"]), options, answer, int(row["points"])
+    )
+
+
 def parse_bank(data: bytes, filename: str) -> list[ParsedQuestion]:
-    """Read every row; refuse the whole file if any row is wrong, naming the question and the problem."""
-    records = read_table(data, filename, COLUMNS, max_rows=5000)
-    problems: list[str] = []
+    """Read every row; refuse the whole file if any row is wrong, naming its row, column and problem."""
+    rows, errors = parse_rows(data, filename, COLUMNS, max_rows=5000)
+    errors += duplicates(rows, column_of(COLUMNS, "code"), lambda r: r["code"])
     parsed: list[ParsedQuestion] = []
-    seen: set[str] = set()
-    for record in records:
-        code = str(record["code"])
-        qtype = record["type"]
-        assert isinstance(qtype, QuestionType)
+    for row in rows:
         try:
-            if code in seen:
-                raise InvalidInput("quiz.import.duplicate_code")
-            seen.add(code)
-            options = _options(record, qtype)
-            answer = _answer(record, qtype, options)
-        except InvalidInput as error:
-            problems.append(t("quiz.import.problem", code=code, message=t(error.key, **error.params)))
-            continue
-        points = record["points"]
-        assert isinstance(points, int)
-        parsed.append(
-            ParsedQuestion(code, qtype, str(record["category"]), str(record["stem"]), options, answer, points)
-        )
-    if problems:
-        hidden = len(problems) - MAX_ERRORS_SHOWN
-        raise InvalidInput(
-            "quiz.import.rows_invalid",
-            count=len(problems),
-            details="\n".join(problems[:MAX_ERRORS_SHOWN]),
-            more=t("quiz.import.more", count=hidden) if hidden > 0 else "",
-        )
+            parsed.append(_question(row))
+        except _CellProblem as problem:
+            errors.append(
+                row.error(column_of(COLUMNS, problem.column), problem.error.key, **problem.error.params)
+            )
+    if errors:
+        raise TableInvalid(errors, "quiz.import.rows_invalid")
     return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class BlueprintLine:
+    """One line of an uploaded blueprint and where it came from: a spreadsheet row, or the n-th [[item]]."""
+
+    item: BlueprintItem
+    row: int | None = None
+    number: int = 0
 
 
 def parse_blueprint(text: str) -> Blueprint:
@@ -176,15 +192,62 @@ BLUEPRINT_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def parse_blueprint_file(data: bytes, filename: str) -> Blueprint:
+def parse_blueprint_file(data: bytes, filename: str) -> list[BlueprintLine]:
     """Read a blueprint upload: TOML `[[item]]` tables, or a spreadsheet (题型, 分类, 题数, 每题分值)."""
     if filename.lower().endswith(".toml"):
         try:
-            return parse_blueprint(data.decode("utf-8"))
+            items = parse_blueprint(data.decode("utf-8")).items
         except UnicodeDecodeError:
             raise InvalidInput("quiz.import.bad_blueprint") from None
-    rows = read_table(data, filename, BLUEPRINT_COLUMNS, max_rows=200)
-    return Blueprint(tuple(BlueprintItem(r["type"], r["category"], r["count"], r["points"]) for r in rows))
+        return [BlueprintLine(item, None, n) for n, item in enumerate(items, start=1)]
+    rows, errors = parse_rows(data, filename, BLUEPRINT_COLUMNS, max_rows=200)
+    errors += duplicates(rows, column_of(BLUEPRINT_COLUMNS, "category"), lambda r: (r["type"], r["category"]))
+    if errors:
+        raise TableInvalid(errors, "quiz.import.blueprint_invalid")
+    if not rows:
+        raise InvalidInput("quiz.import.bad_blueprint")
+    return [
+        BlueprintLine(BlueprintItem(r["type"], r["category"], r["count"], r["points"]), r.number, n)
+        for n, r in enumerate(rows, start=1)
+    ]
+
+
+def _line_problem(line: BlueprintLine, key: str, **params: Any) -> str:
+    if line.row is not None:
+        return str(RowError(line.row, column_of(BLUEPRINT_COLUMNS, "count").header, t(key, **params)))
+    return t("quiz.import.item_problem", number=line.number, message=t(key, **params))
+
+
+def check_blueprint(lines: Sequence[BlueprintLine], bank: Sequence[Question]) -> Blueprint:
+    """Accept a blueprint only if it totals 100 and its bank holds enough of every line's questions."""
+    have = Counter((q.type, q.category) for q in bank)
+    problems: list[str] = []
+    for line in lines:
+        item = line.item
+        short = item.count - have[(item.type, item.category)]
+        if short > 0:
+            problems.append(
+                _line_problem(
+                    line,
+                    "quiz.import.line_short",
+                    type=item.type.value,
+                    category=item.category,
+                    have=have[(item.type, item.category)],
+                    need=item.count,
+                    short=short,
+                )
+            )
+    blueprint = Blueprint(tuple(line.item for line in lines))
+    if blueprint.total != TOTAL_POINTS:
+        key = "quiz.import.total_over" if blueprint.total > TOTAL_POINTS else "quiz.import.total_under"
+        problems.append(t(key, total=blueprint.total, diff=abs(blueprint.total - TOTAL_POINTS)))
+    if problems:
+        raise InvalidInput(
+            "quiz.import.blueprint_refused",
+            count=len(problems),
+            details="\n".join(problems[:MAX_ERRORS_SHOWN]),
+        )
+    return blueprint
 
 
 def sample_bank() -> list[ParsedQuestion]:

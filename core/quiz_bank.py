@@ -16,6 +16,7 @@ from core.people import TelegramIdentity, is_staff
 from core.question_import import (
     ParsedQuestion,
     blueprint_lines,
+    check_blueprint,
     parse_bank,
     parse_blueprint_file,
     sample_bank,
@@ -61,6 +62,10 @@ async def store_blueprint(session: AsyncSession, plan_id: int, blueprint: Bluepr
     """Replace a plan's blueprint after checking it totals 100 and the bank can fill it."""
     bank = [as_rule_question(q) for q in await active_bank(session)]
     validate_blueprint(blueprint, bank)
+    await _replace_blueprint(session, plan_id, blueprint)
+
+
+async def _replace_blueprint(session: AsyncSession, plan_id: int, blueprint: Blueprint) -> None:
     await session.execute(delete(BlueprintEntry).where(BlueprintEntry.plan_id == plan_id))
     session.add_all(
         BlueprintEntry(
@@ -146,7 +151,7 @@ async def import_blueprint(
     db: Database, telegram_id: int, staff_ids: frozenset[int], data: bytes, filename: str
 ) -> BlueprintSummary:
     """Give every published plan this paper composition, once it totals 100 and the bank can fill it."""
-    blueprint = parse_blueprint_file(data, filename)
+    lines = parse_blueprint_file(data, filename)
     async with db.uow() as uow:
         session = uow.session
         if not await is_staff(session, telegram_id, staff_ids):
@@ -154,8 +159,9 @@ async def import_blueprint(
         plans = (await session.scalars(select(Plan).where(Plan.status == "published"))).all()
         if not plans:
             raise NotAllowed("quiz.import.no_plan")
+        blueprint = check_blueprint(lines, [as_rule_question(q) for q in await active_bank(session)])
         for plan in plans:
-            await store_blueprint(session, plan.id, blueprint)
+            await _replace_blueprint(session, plan.id, blueprint)
         summary = BlueprintSummary(
             tuple(p.plan_no for p in plans),
             tuple(blueprint_lines(blueprint)),

@@ -54,15 +54,47 @@ class RowError:
         return t("spreadsheets.row_error", row=self.row_number, column=self.column, message=self.message)
 
 
-class TableInvalid(InvalidInput):
-    """Some rows failed; nothing may be applied. Holds every error, shows the first 20."""
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row as parsed, with the number staff see beside it in Excel (or the CSV line)."""
 
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        shown = "\n".join(str(e) for e in errors[:MAX_SHOWN_ERRORS])
-        hidden = len(errors) - MAX_SHOWN_ERRORS
+    number: int
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def error(self, column: Column, key: str, **params: Any) -> RowError:
+        """A problem with one of this row's cells, worded from the catalogue."""
+        return RowError(self.number, column.header, t(key, **params))
+
+
+class TableInvalid(InvalidInput):
+    """Some rows failed; nothing may be applied. Holds every error in row order, shows the first 20."""
+
+    def __init__(self, errors: Sequence[RowError], key: str = "spreadsheets.rows_invalid") -> None:
+        ordered = sorted(errors, key=lambda e: e.row_number)
+        shown = "\n".join(str(e) for e in ordered[:MAX_SHOWN_ERRORS])
+        hidden = len(ordered) - MAX_SHOWN_ERRORS
         more = t("spreadsheets.more_errors", count=hidden) if hidden > 0 else ""
-        super().__init__("spreadsheets.rows_invalid", count=len(errors), details=shown, more=more)
-        self.errors = list(errors)
+        super().__init__(key, count=len(ordered), details=shown, more=more)
+        self.errors = ordered
+
+
+def column_of(columns: Sequence[Column], key: str) -> Column:
+    """The column definition for a result key, to name it in a cross-row error."""
+    return next(c for c in columns if c.key == key)
+
+
+def duplicates(rows: Sequence[Row], column: Column, value: Callable[[Row], object]) -> list[RowError]:
+    """Every row repeating an earlier row's value, naming the row it repeats."""
+    first: dict[object, int] = {}
+    errors: list[RowError] = []
+    for row in rows:
+        seen = first.setdefault(value(row), row.number)
+        if seen != row.number:
+            errors.append(row.error(column, "spreadsheets.duplicate_of", row=seen))
+    return errors
 
 
 def _norm_header(text: str) -> str:
@@ -190,10 +222,48 @@ def read_table(
     data: bytes, filename: str, columns: Sequence[Column], max_rows: int = 20000
 ) -> list[dict[str, Any]]:
     """Parse a .xlsx or .csv upload into one dict per non-empty row, or raise with every problem found."""
+    return [row.values for row in read_rows(data, filename, columns, max_rows)]
+
+
+def _parse_row(
+    number: int, cells: list[str], columns: Sequence[Column], positions: dict[str, int]
+) -> Row | list[RowError]:
+    """One data row's cells through their parsers: the row, or every cell that failed."""
+    record: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for column in columns:
+        at = positions.get(column.key)
+        raw = cells[at] if at is not None and at < len(cells) else ""
+        if not raw:
+            if column.required:
+                errors.append(RowError(number, column.header, t("spreadsheets.cell_required")))
+            record[column.key] = None
+            continue
+        try:
+            record[column.key] = column.parse(raw)
+        except DomainError as exc:
+            errors.append(RowError(number, column.header, t(exc.key, **exc.params)))
+        except (ValueError, TypeError):
+            errors.append(RowError(number, column.header, t("spreadsheets.cell_invalid", value=raw[:40])))
+    return errors or Row(number, record)
+
+
+def read_rows(data: bytes, filename: str, columns: Sequence[Column], max_rows: int = 20000) -> list[Row]:
+    """Parse an upload into numbered rows, so checks across rows can name the row and column too."""
+    rows, errors = parse_rows(data, filename, columns, max_rows)
+    if errors:
+        raise TableInvalid(errors)
+    return rows
+
+
+def parse_rows(
+    data: bytes, filename: str, columns: Sequence[Column], max_rows: int = 20000
+) -> tuple[list[Row], list[RowError]]:
+    """The rows whose every cell parsed, and the bad cells, for importers that check more before refusing."""
     rows = _rows(data, filename, max_rows)
     positions: dict[str, int] | None = None
     best: tuple[int, list[str]] = (-1, [c.header for c in columns if c.required])
-    result: list[dict[str, Any]] = []
+    result: list[Row] = []
     errors: list[RowError] = []
     data_rows = 0
     seen_any = False
@@ -213,32 +283,14 @@ def read_table(
         data_rows += 1
         if data_rows > max_rows:
             raise InvalidInput("spreadsheets.too_many_rows", rows=f"{max_rows}+", max_rows=max_rows)
-        record: dict[str, Any] = {}
-        row_ok = True
-        for column in columns:
-            at = positions.get(column.key)
-            raw = cells[at] if at is not None and at < len(cells) else ""
-            if not raw:
-                if column.required:
-                    errors.append(RowError(number, column.header, t("spreadsheets.cell_required")))
-                    row_ok = False
-                record[column.key] = None
-                continue
-            try:
-                record[column.key] = column.parse(raw)
-            except DomainError as exc:
-                errors.append(RowError(number, column.header, t(exc.key, **exc.params)))
-                row_ok = False
-            except (ValueError, TypeError):
-                errors.append(RowError(number, column.header, t("spreadsheets.cell_invalid", value=raw[:40])))
-                row_ok = False
-        if row_ok:
-            result.append(record)
+        parsed = _parse_row(number, cells, columns, positions)
+        if isinstance(parsed, Row):
+            result.append(parsed)
+        else:
+            errors.extend(parsed)
     if not seen_any:
         raise InvalidInput("spreadsheets.empty", filename=filename)
     if positions is None:
         expected = "、".join(c.header for c in columns)
         raise InvalidInput("spreadsheets.missing_headers", missing="、".join(best[1]), expected=expected)
-    if errors:
-        raise TableInvalid(errors)
-    return result
+    return result, errors

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +13,10 @@ from core.db.models import Institution, Liaison, User
 from core.errors import InvalidInput
 from core.id_numbers import validate_uscc
 from core.people import TelegramIdentity
-from core.spreadsheets import Column, read_table
+from core.spreadsheets import Column, Row, RowError, column_of, duplicates, read_rows
 from core.staff import audit
-from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, update_audited
+from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, refuse, update_audited
 from core.staff.roles import require_staff
-from core.texts import t
 
 KIND_LABELS = {
     "central_branch": "央企驻皖分支机构",
@@ -83,42 +81,38 @@ class InstitutionPage:
     total: int
 
 
-def _cross_row_problems(records: list[dict[str, Any]], known: dict[str, Institution]) -> list[str]:
+def _cross_row_problems(rows: list[Row], known: dict[str, Institution]) -> list[RowError]:
     """Problems no single row shows: duplicates, member units without a valid parent, name clashes."""
-    problems: list[str] = []
-    for uscc, count in Counter(r["uscc"] for r in records).items():
-        if count > 1:
-            problems.append(t("staff.import.dup_uscc", uscc=uscc, count=count))
-    for name, count in Counter(r["name"] for r in records).items():
-        if count > 1:
-            problems.append(t("staff.import.dup_name", name=name, count=count))
-    kinds = {r["name"]: r["kind"] for r in records}
+    name_col, uscc_col, parent_col = (column_of(COLUMNS, k) for k in ("name", "uscc", "parent"))
+    problems = duplicates(rows, uscc_col, lambda r: r["uscc"]) + duplicates(
+        rows, name_col, lambda r: r["name"]
+    )
+    kinds = {r["name"]: r["kind"] for r in rows}
     by_name = {row.name: row for row in known.values()}
-    for record in records:
-        name, parent = record["name"], record["parent"]
-        if record["kind"] == "member_unit":
+    for row in rows:
+        name, parent = row["name"], row["parent"]
+        if row["kind"] == "member_unit":
             parent_kind = kinds.get(parent) if parent else None
             if parent_kind is None and parent in by_name:
                 parent_kind = by_name[parent].kind
             if not parent:
-                problems.append(t("staff.import.parent_missing", name=name))
+                problems.append(row.error(parent_col, "imports.row.parent_missing"))
             elif parent_kind is None:
-                problems.append(t("staff.import.parent_unknown", name=name, parent=parent))
+                problems.append(row.error(parent_col, "imports.row.parent_unknown", parent=parent))
             elif parent_kind == "member_unit":
-                problems.append(t("staff.import.parent_member", name=name, parent=parent))
+                problems.append(row.error(parent_col, "imports.row.parent_member", parent=parent))
         elif parent:
-            problems.append(t("staff.import.parent_unexpected", name=name))
+            problems.append(row.error(parent_col, "imports.row.parent_unexpected"))
         clash = by_name.get(name)
-        if clash is not None and clash.uscc != record["uscc"]:
-            problems.append(t("staff.import.name_clash", name=name, known=clash.uscc, given=record["uscc"]))
+        if clash is not None and clash.uscc != row["uscc"]:
+            problems.append(row.error(uscc_col, "imports.row.name_clash", name=name, known=clash.uscc))
     return problems
 
 
-async def _apply(session: AsyncSession, records: list[dict[str, Any]], actor_id: int | None) -> ImportReport:
+async def _apply(session: AsyncSession, rows: list[Row], actor_id: int | None) -> ImportReport:
     known = {row.uscc: row for row in (await session.scalars(select(Institution))).all()}
-    problems = _cross_row_problems(records, known)
-    if problems:
-        raise InvalidInput("staff.import.cross_rows", count=len(problems), details="\n".join(problems[:20]))
+    refuse(_cross_row_problems(rows, known))
+    records = [row.values for row in rows]
     created = updated = unchanged = 0
     ids_by_name = {row.name: row.id for row in known.values()}
     # Parents first, so member units can point at an organisation created by the same file.
@@ -154,8 +148,8 @@ async def apply_institution_file(
     session: AsyncSession, data: bytes, filename: str, actor_id: int | None
 ) -> ImportReport:
     """Validate the whole file, then upsert by credit code; any invalid row means nothing is applied."""
-    records = read_table(data, filename, COLUMNS, max_rows=MAX_IMPORT_ROWS)
-    report = await _apply(session, records, actor_id)
+    rows = read_rows(data, filename, COLUMNS, max_rows=MAX_IMPORT_ROWS)
+    report = await _apply(session, rows, actor_id)
     await audit.record(
         session,
         actor_id,

@@ -15,11 +15,10 @@ from core.errors import InvalidInput
 from core.id_numbers import validate_resident_id
 from core.people import TelegramIdentity
 from core.rules import SKILL_LEVELS, normalise_name, skill_rank
-from core.spreadsheets import Column, read_table
+from core.spreadsheets import Column, column_of, duplicates, read_rows
 from core.staff import audit
-from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, update_audited
+from core.staff.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, refuse, update_audited
 from core.staff.roles import require_staff
-from core.texts import t
 
 
 def parse_id_number(raw: str) -> str:
@@ -115,16 +114,9 @@ async def apply_certificate_file(
     session: AsyncSession, data: bytes, filename: str, actor_id: int | None
 ) -> ImportReport:
     """Validate the whole file, upsert by (certificate number, ID number), then verify matching entries."""
-    records = read_table(data, filename, COLUMNS, max_rows=MAX_IMPORT_ROWS)
-    seen: dict[tuple[str, str], int] = {}
-    problems = []
-    for record in records:
-        key = (record["number"], record["id_number"])
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] == 2:
-            problems.append(t("staff.import.dup_certificate", number=record["number"]))
-    if problems:
-        raise InvalidInput("staff.import.cross_rows", count=len(problems), details="\n".join(problems[:20]))
+    rows = read_rows(data, filename, COLUMNS, max_rows=MAX_IMPORT_ROWS)
+    refuse(duplicates(rows, column_of(COLUMNS, "number"), lambda r: (r["number"], r["id_number"])))
+    records = [row.values for row in rows]
     known = {
         (row.number, row.id_number): row for row in (await session.scalars(select(KnownCertificate))).all()
     }

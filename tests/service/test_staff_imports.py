@@ -132,9 +132,11 @@ async def test_member_units_need_a_known_parent_and_duplicates_are_refused(db: D
     rows.append(["中国电信股份有限公司安徽分公司", uscc_for(1), "央企驻皖分支机构", "", "已备案"])
     with pytest.raises(InvalidInput) as caught:
         await import_institutions(db, STAFF, STAFF_IDS, csv_bytes(rows), "x.csv")
-    assert caught.value.key == "staff.import.cross_rows"
+    assert caught.value.key == "spreadsheets.rows_invalid"
     details = caught.value.params["details"]
-    assert "不存在的协会" in details and uscc_for(1) in details
+    assert "第 4 行「上级组织」：上级组织「不存在的协会」不在名录中" in details
+    assert "第 5 行「统一社会信用代码」：与第 2 行重复" in details
+    assert "第 5 行「机构名称」：与第 2 行重复" in details
     assert await count(db, Institution) == 0
 
 

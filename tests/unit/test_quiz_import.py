@@ -39,9 +39,9 @@ def test_single_multiple_and_true_false_rows_are_read() -> None:
     assert questions[1].options == ("甲", "乙", "丙") and questions[2].options == ("正确", "错误")
 
 
-def test_an_answer_that_is_not_an_option_is_refused_with_the_question_named() -> None:
+def test_an_answer_that_is_not_an_option_is_refused_with_its_row_and_column() -> None:
     text = _refusal("Q1,单选题,政策,题一,甲,乙,,,C,2")
-    assert "Q1" in text and "超出了已填写的 2 个选项" in text and "没有导入任何题目" in text
+    assert "第 2 行「答案」" in text and "超出了已填写的 2 个选项" in text and "没有导入任何题目" in text
 
 
 def test_a_single_choice_with_two_answers_and_a_multiple_with_one_are_refused() -> None:
@@ -61,7 +61,9 @@ def test_bad_true_false_answers_option_gaps_and_duplicates_are_all_reported() ->
         "Q5,单选题,政策,题五,甲,乙,,,A,2",
         "Q5,单选题,政策,题五,甲,乙,,,A,2",
     )
-    assert "判断题的答案「也许」" in text and "选项中间有空缺" in text and "题号重复" in text
+    assert "第 2 行「答案」：判断题的答案「也许」" in text
+    assert "第 3 行「选项B」：选项中间有空缺" in text
+    assert "第 5 行「题号」：与第 4 行重复" in text
 
 
 def test_a_file_without_the_headers_or_not_a_table_is_refused() -> None:
