@@ -218,7 +218,9 @@ def _line_problem(line: BlueprintLine, key: str, **params: Any) -> str:
     return t("quiz.import.item_problem", number=line.number, message=t(key, **params))
 
 
-def check_blueprint(lines: Sequence[BlueprintLine], bank: Sequence[Question]) -> Blueprint:
+def check_blueprint(
+    lines: Sequence[BlueprintLine], bank: Sequence[Question], refusal: str = "quiz.import.blueprint_refused"
+) -> Blueprint:
     """Accept a blueprint only if it totals 100 and its bank holds enough of every line's questions."""
     have = Counter((q.type, q.category) for q in bank)
     problems: list[str] = []
@@ -243,7 +245,7 @@ def check_blueprint(lines: Sequence[BlueprintLine], bank: Sequence[Question]) ->
         problems.append(t(key, total=blueprint.total, diff=abs(blueprint.total - TOTAL_POINTS)))
     if problems:
         raise InvalidInput(
-            "quiz.import.blueprint_refused",
+            refusal,
             count=len(problems),
             details="\n".join(problems[:MAX_ERRORS_SHOWN]),
         )

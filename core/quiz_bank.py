@@ -1,19 +1,17 @@
-"""The question bank and each plan's blueprint: staff import, and the sample shipped for the sandbox."""
+"""Each plan's question bank and blueprint: stored from staff imports, and the sample for the sandbox."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
-from core.db import Database
-from core.db.models import BankQuestion, BlueprintEntry, Plan
-from core.errors import NotAllowed
-from core.people import TelegramIdentity, is_staff
+from core.db.models import BankQuestion, BlueprintEntry
+from core.plan_content import content_plan
 from core.question_import import (
+    BlueprintLine,
     ParsedQuestion,
     blueprint_lines,
     check_blueprint,
@@ -41,9 +39,19 @@ def as_rule_question(row: BankQuestion) -> Question:
     )
 
 
-async def active_bank(session: AsyncSession) -> list[BankQuestion]:
-    """Every question that may be drawn."""
-    return list((await session.scalars(select(BankQuestion).where(BankQuestion.active.is_(True)))).all())
+def _of_plan(plan_id: int | None) -> ColumnElement[bool]:
+    return BankQuestion.plan_id.is_(None) if plan_id is None else BankQuestion.plan_id == plan_id
+
+
+async def plan_bank(session: AsyncSession, plan_id: int) -> list[BankQuestion]:
+    """The questions a plan's papers draw from: its own bank, else the shared one from before."""
+    for owner in (plan_id, None):
+        rows = (
+            await session.scalars(select(BankQuestion).where(_of_plan(owner), BankQuestion.active.is_(True)))
+        ).all()
+        if rows:
+            return list(rows)
+    return []
 
 
 async def plan_blueprint(session: AsyncSession, plan_id: int) -> Blueprint | None:
@@ -59,8 +67,8 @@ async def plan_blueprint(session: AsyncSession, plan_id: int) -> Blueprint | Non
 
 
 async def store_blueprint(session: AsyncSession, plan_id: int, blueprint: Blueprint) -> None:
-    """Replace a plan's blueprint after checking it totals 100 and the bank can fill it."""
-    bank = [as_rule_question(q) for q in await active_bank(session)]
+    """Replace a plan's blueprint after checking it totals 100 and the plan's bank can fill it."""
+    bank = [as_rule_question(q) for q in await plan_bank(session, plan_id)]
     validate_blueprint(blueprint, bank)
     await _replace_blueprint(session, plan_id, blueprint)
 
@@ -75,13 +83,16 @@ async def _replace_blueprint(session: AsyncSession, plan_id: int, blueprint: Blu
     )
 
 
-async def _store_questions(session: AsyncSession, questions: Sequence[ParsedQuestion]) -> BankSummary:
-    existing = {q.code: q for q in (await session.scalars(select(BankQuestion))).all()}
+async def _store_questions(
+    session: AsyncSession, questions: Sequence[ParsedQuestion], plan_id: int | None
+) -> BankSummary:
+    rows = await session.scalars(select(BankQuestion).where(_of_plan(plan_id)))
+    existing = {q.code: q for q in rows.all()}
     added = updated = 0
     for parsed in questions:
         row = existing.get(parsed.code)
         if row is None:
-            row = BankQuestion(code=parsed.code)
+            row = BankQuestion(code=parsed.code, plan_id=plan_id)
             session.add(row)
             added += 1
         else:
@@ -99,73 +110,44 @@ async def _store_questions(session: AsyncSession, questions: Sequence[ParsedQues
     return BankSummary(added, updated, tuple(sorted(counts.items())))
 
 
-async def import_bank(
-    db: Database, telegram_id: int, staff_ids: frozenset[int], data: bytes, filename: str
-) -> BankSummary:
-    """Add or update questions from an upload (staff only); a file with any bad row changes nothing."""
+async def apply_bank_file(session: AsyncSession, plan_id: int, data: bytes, filename: str) -> BankSummary:
+    """Add or update a plan's questions; refused whole on a bad row or when its paper could not be drawn."""
     questions = parse_bank(data, filename)
-    async with db.uow() as uow:
-        if not await is_staff(uow.session, telegram_id, staff_ids):
-            raise NotAllowed("common.not_allowed")
-        summary = await _store_questions(uow.session, questions)
-        await uow.commit()
+    await content_plan(session, plan_id)
+    summary = await _store_questions(session, questions, plan_id)
+    await session.flush()
+    blueprint = await plan_blueprint(session, plan_id)
+    if blueprint is not None:
+        lines = [BlueprintLine(item, None, n) for n, item in enumerate(blueprint.items, start=1)]
+        bank = [as_rule_question(q) for q in await plan_bank(session, plan_id)]
+        check_blueprint(lines, bank, "quiz.import.bank_breaks_blueprint")
     return summary
 
 
 async def seed_sample_bank(session: AsyncSession, plan_id: int) -> bool:
-    """Load the sample bank and give the plan the sample blueprint, unless a bank exists already."""
+    """Load the sample bank as the shared one and give the plan the sample blueprint, unless a bank exists."""
     if await session.scalar(select(BankQuestion.id).limit(1)) is not None:
         return False
-    await _store_questions(session, sample_bank())
+    await _store_questions(session, sample_bank(), None)
     await session.flush()
     await store_blueprint(session, plan_id, sample_blueprint())
     return True
 
 
-BANK_IMPORT_FLOW = "bank_import"
-
-
-async def begin_bank_import(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
-    """Wait for a question bank file from a staff member; refuse anyone else."""
-    await dialogs.await_staff_file(db, who, staff_ids, BANK_IMPORT_FLOW)
-
-
-BLUEPRINT_IMPORT_FLOW = "blueprint_import"
-
-
 @dataclass(frozen=True, slots=True)
 class BlueprintSummary:
-    """The blueprint now in force and the plans it was given to."""
+    """The blueprint now in force for a plan."""
 
-    plans: tuple[str, ...]
     lines: tuple[str, ...]
     questions: int
 
 
-async def begin_blueprint_import(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> None:
-    """Wait for a blueprint file from a staff member; refuse anyone else."""
-    await dialogs.await_staff_file(db, who, staff_ids, BLUEPRINT_IMPORT_FLOW)
-
-
-async def import_blueprint(
-    db: Database, telegram_id: int, staff_ids: frozenset[int], data: bytes, filename: str
+async def apply_blueprint_file(
+    session: AsyncSession, plan_id: int, data: bytes, filename: str
 ) -> BlueprintSummary:
-    """Give every published plan this paper composition, once it totals 100 and the bank can fill it."""
+    """Give a plan this paper composition, once it totals 100 and the plan's bank can fill every line."""
     lines = parse_blueprint_file(data, filename)
-    async with db.uow() as uow:
-        session = uow.session
-        if not await is_staff(session, telegram_id, staff_ids):
-            raise NotAllowed("common.not_allowed")
-        plans = (await session.scalars(select(Plan).where(Plan.status == "published"))).all()
-        if not plans:
-            raise NotAllowed("quiz.import.no_plan")
-        blueprint = check_blueprint(lines, [as_rule_question(q) for q in await active_bank(session)])
-        for plan in plans:
-            await _replace_blueprint(session, plan.id, blueprint)
-        summary = BlueprintSummary(
-            tuple(p.plan_no for p in plans),
-            tuple(blueprint_lines(blueprint)),
-            sum(i.count for i in blueprint.items),
-        )
-        await uow.commit()
-    return summary
+    await content_plan(session, plan_id)
+    blueprint = check_blueprint(lines, [as_rule_question(q) for q in await plan_bank(session, plan_id)])
+    await _replace_blueprint(session, plan_id, blueprint)
+    return BlueprintSummary(tuple(blueprint_lines(blueprint)), sum(i.count for i in blueprint.items))

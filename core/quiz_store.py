@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import dialogs
 from core.db.models import AttemptItem, QuizAttempt, Registration
 from core.errors import NotAllowed
-from core.quiz_bank import active_bank, as_rule_question, plan_blueprint
+from core.quiz_bank import as_rule_question, plan_bank, plan_blueprint
 from core.rules import DrawnQuestion, QuestionType, best_score, draw_attempt, passed, score_attempt
 
 QUIZ_FLOW = "quiz"
@@ -50,7 +50,7 @@ async def draw_and_store(session: AsyncSession, attempt: QuizAttempt, plan_id: i
     blueprint = await plan_blueprint(session, plan_id)
     if blueprint is None:
         raise NotAllowed("quiz.no_blueprint")
-    rows = await active_bank(session)
+    rows = await plan_bank(session, plan_id)
     by_id = {str(r.id): r for r in rows}
     drawn = draw_attempt([as_rule_question(r) for r in rows], blueprint, random.Random(attempt.seed))
     for position, question in enumerate(drawn):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.course import plan_modules
 from core.db import Database
 from core.db.models import CourseModule, StudySession
 from core.enrolment import Enrolment, find_enrolment
@@ -120,12 +120,12 @@ async def _open_session(session: AsyncSession, registration_id: int) -> StudySes
     )
 
 
-async def _modules(session: AsyncSession) -> Sequence[CourseModule]:
-    return (
-        await session.scalars(
-            select(CourseModule).where(CourseModule.active.is_(True)).order_by(CourseModule.position)
-        )
-    ).all()
+async def _module_of(session: AsyncSession, plan_id: int, module_id: int) -> CourseModule:
+    """A module of the plan's course, refusing one of another plan's or one retired."""
+    module = next((m for m in await plan_modules(session, plan_id) if m.id == module_id), None)
+    if module is None:
+        raise NotFound("study.no_such_module")
+    return module
 
 
 def _require_open_window(enrolment: Enrolment, now: datetime) -> None:
@@ -156,7 +156,7 @@ async def overview(db: Database, telegram_id: int, *, now: datetime, tz: ZoneInf
                 done=credits[m.id] >= timedelta(minutes=m.minutes),
                 is_open=opened is not None and opened.module_id == m.id,
             )
-            for m in await _modules(session)
+            for m in await plan_modules(session, enrolment.plan_id)
         )
         return StudyOverview(
             plan_name=enrolment.plan_name,
@@ -177,9 +177,7 @@ async def open_module(
         session = uow.session
         enrolment = await find_enrolment(session, telegram_id, tz, now)
         _require_open_window(enrolment, now)
-        module = await session.get(CourseModule, module_id)
-        if module is None or not module.active:
-            raise NotFound("study.no_such_module")
+        module = await _module_of(session, enrolment.plan_id, module_id)
         left_open_title: str | None = None
         previous = await _open_session(session, enrolment.registration_id)
         if previous is not None:

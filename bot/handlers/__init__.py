@@ -10,6 +10,7 @@ from bot.handlers import (
     batches,
     broadcast,
     certificates,
+    content_import,
     errors,
     exam,
     info,
@@ -25,6 +26,7 @@ from bot.handlers import (
     staff,
     start,
     study,
+    templates,
     tickets,
 )
 from bot.routing import Routes
@@ -36,6 +38,7 @@ FEATURES: tuple[ModuleType, ...] = (
     profile,  # 个人信息 and 上传照片
     registration,  # 我的报名: plans, certificates, proofs, submission
     study,  # 培训学习
+    content_import,  # per-plan course, bank and blueprint imports (staff)
     quiz,  # the online quiz, one question per message
     results,  # 成绩查询
     batches,  # offline training batches (staff)
@@ -49,6 +52,7 @@ FEATURES: tuple[ModuleType, ...] = (
     broadcast,  # staff broadcasts through the outbox
     notices,  # read receipts, mute
     privacy,  # 我的数据, /privacy: export and erasure
+    templates,  # Excel templates for every import (staff)
 )
 
 

@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
+from bot.handlers.templates import template_keyboard
 from bot.replies import reply_error
 from bot.routing import Routes
 from core import exam
@@ -68,7 +69,9 @@ async def start_import(update: Update, context: Context) -> None:
     except DomainError as error:
         await reply_error(update, error)
         return
-    await update.effective_message.reply_text(t("offline.exam.import_prompt"))
+    await update.effective_message.reply_text(
+        t("offline.exam.import_prompt"), reply_markup=template_keyboard("results")
+    )
 
 
 async def on_file(update: Update, context: Context, state: DialogState) -> None:

@@ -7,6 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
+from bot.handlers.templates import template_keyboard
 from core.dialogs import DialogState
 from core.errors import InvalidInput
 from core.staff import desk, institutions, known_certificates, liaisons, roles
@@ -104,7 +105,7 @@ async def begin_import(update: Update, context: Context) -> None:
         await stale(update)
         return
     await desk.start_import(context.bot_data.db, who(update), staff_ids(context), parts[0])
-    await reply(update, t(f"staff.import.ask_{parts[0]}"))
+    await reply(update, t(f"staff.import.ask_{parts[0]}"), reply_markup=template_keyboard(parts[0]))
 
 
 def report_text(kind: str, report: ImportReport) -> str:

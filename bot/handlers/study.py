@@ -1,29 +1,18 @@
-"""培训学习: the course with a progress bar, opening and finishing modules, the quiz button, staff import."""
+"""培训学习: the course with a progress bar, opening and finishing modules, the quiz button."""
 
 from __future__ import annotations
 
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
-from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import course, quiz, study
-from core.course import COURSE_IMPORT_FLOW
-from core.dialogs import DialogState
+from core import quiz, study
 from core.errors import DomainError
-from core.quiz_bank import (
-    BANK_IMPORT_FLOW,
-    BLUEPRINT_IMPORT_FLOW,
-    begin_bank_import,
-    begin_blueprint_import,
-    import_bank,
-    import_blueprint,
-)
-from core.rules import REQUIRED_MINUTES, progress_bar
+from core.rules import progress_bar
 from core.study import StudyOverview
 from core.texts import t
 
@@ -207,87 +196,12 @@ async def _send_finished(update: Update, context: Context, done: study.FinishRes
     )
 
 
-_BEGIN = {
-    "import_course": (course.begin_course_import, "study.import.prompt"),
-    "import_questions": (begin_bank_import, "quiz.import.prompt"),
-    "import_blueprint": (begin_blueprint_import, "quiz.import.blueprint_prompt"),
-}
-_SEND_FILE = {
-    COURSE_IMPORT_FLOW: "study.import.send_file",
-    BANK_IMPORT_FLOW: "quiz.import.send_file",
-    BLUEPRINT_IMPORT_FLOW: "quiz.import.blueprint_send_file",
-}
-
-
-async def begin_import(update: Update, context: Context) -> None:
-    """/import_course, /import_questions or /import_blueprint: staff send the file next."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    begin, prompt = _BEGIN[message.text.split()[0].lstrip("/").split("@")[0]]
-    services = context.bot_data
-    try:
-        await begin(services.db, identity(update), services.settings.staff_ids)
-    except DomainError as refused:
-        await reply_error(update, refused)
-        return
-    await message.reply_text(t(prompt))
-
-
-async def _import(context: Context, flow: str, telegram_id: int, data: bytes, name: str) -> str:
-    """Run the import the flow asks for and describe what it changed."""
-    services = context.bot_data
-    staff_ids = services.settings.staff_ids
-    if flow == COURSE_IMPORT_FLOW:
-        summary = await course.import_course(services.db, telegram_id, staff_ids, data, name)
-        text = t(
-            "study.import.done", added=summary.added, updated=summary.updated, minutes=summary.total_minutes
-        )
-        if summary.falls_short:
-            text += "\n" + t(
-                "study.import.short_total", minutes=summary.total_minutes, required=REQUIRED_MINUTES
-            )
-        return text
-    if flow == BANK_IMPORT_FLOW:
-        bank = await import_bank(services.db, telegram_id, staff_ids, data, name)
-        types = "，".join(t("quiz.import.type_count", kind=kind, count=count) for kind, count in bank.by_type)
-        return t("quiz.import.done", added=bank.added, updated=bank.updated, types=types)
-    paper = await import_blueprint(services.db, telegram_id, staff_ids, data, name)
-    return t(
-        "quiz.import.blueprint_done",
-        questions=paper.questions,
-        plans="、".join(paper.plans),
-        lines="\n".join(paper.lines),
-    )
-
-
-async def on_import_file(update: Update, context: Context, state: DialogState) -> None:
-    """Import the file staff sent; a bad file is refused whole with every problem listed."""
-    message = update.effective_message
-    assert message is not None
-    if message.document is None:
-        await message.reply_text(t(_SEND_FILE[state.flow]))
-        return
-    data = bytes(await (await message.document.get_file()).download_as_bytearray())
-    try:
-        text = await _import(
-            context, state.flow, identity(update).telegram_id, data, message.document.file_name or "upload"
-        )
-    except DomainError as refused:
-        await reply_error(update, refused)
-        return
-    await message.reply_text(text)
-
-
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """Module buttons (st:), the course list button, and the staff import commands."""
+    """Module buttons (st:) and the course list button."""
     return [
         CallbackQueryHandler(show_study, pattern=r"^st:l$"),
         CallbackQueryHandler(on_module, pattern=r"^st:[of]:"),
-        CommandHandler(list(_BEGIN), begin_import),
     ]
 
 
-ROUTES = Routes(
-    menu={"study": show_study},
-    flows=dict.fromkeys(_SEND_FILE, on_import_file),
-)
+ROUTES = Routes(menu={"study": show_study})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -35,8 +36,38 @@ def _config(connection: Connection) -> Config:
 
 async def upgrade(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision inside one transaction."""
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(_config(sync), "heads"))
+    async with engine.connect() as connection:
+        await connection.run_sync(_migrate, lambda sync: command.upgrade(_config(sync), "heads"))
+
+
+async def downgrade(engine: AsyncEngine, target: str) -> None:
+    """Step the schema back to `target` (e.g. `0013b_plan_content-1`), as tests of a migration do."""
+    async with engine.connect() as connection:
+        await connection.run_sync(_migrate, lambda sync: command.downgrade(_config(sync), target))
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    """Run a pragma outside any transaction, where SQLite honours it."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
+
+
+def _migrate(connection: Connection, step: Callable[[Connection], None]) -> None:
+    """SQLite rebuilds a table to change its constraints: foreign keys are off meanwhile, then checked."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_pragma(connection, "foreign_keys=OFF")
+    try:
+        with connection.begin():
+            step(connection)
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise RuntimeError("a migration left rows pointing at rows that do not exist")
+    finally:
+        if sqlite:
+            _sqlite_pragma(connection, "foreign_keys=ON")
 
 
 async def _revision(rev_id: str, message: str) -> None:

@@ -94,7 +94,8 @@ async def test_results_for_unknown_or_absent_candidates_refuse_the_whole_sheet(d
         await import_results(db, STAFF, STAFF_IDS, sheet, "成绩.xlsx", TODAY, ISSUER)
     assert caught.value.key == "imports.results.refused" and caught.value.params["count"] == 2
     details = caught.value.params["details"]
-    assert "第 3 行「证件号码」：找不到该考生" in details and "第 4 行「准考证号」：该考生未签到（缺考）" in details
+    assert "第 3 行「证件号码」：找不到该考生" in details
+    assert "第 4 行「准考证号」：该考生未签到（缺考）" in details
     assert await _counts(db) == (0, 0, 0)
 
 

@@ -98,21 +98,24 @@ async def test_no_credit_outside_the_study_window(db: Database) -> None:
 
 
 async def test_staff_import_a_course_and_a_bad_file_changes_nothing(db: Database) -> None:
+    plan = await make_plan(db, with_content=False)
     good = "编号,内容板块,标题,时长（分钟）,正文\nX1,政策,新单元,45,内容\n".encode()
     with pytest.raises(NotAllowed):
-        await course.import_course(db, 1, STAFF, good, "c.csv")
-    summary = await course.import_course(db, 900001, STAFF, good, "c.csv")
+        await course.import_course(db, 1, STAFF, plan, good, "c.csv")
+    summary = await course.import_course(db, 900001, STAFF, plan, good, "c.csv")
     assert (summary.added, summary.total_minutes) == (1, 45)
     bad = "编号,标题,时长（分钟）,正文,资料链接\nX1,新单元,30,内容,ftp://x\nX1,重复,30,内容,\n".encode()
     with pytest.raises(InvalidInput) as refused:
-        await course.import_course(db, 900001, STAFF, bad, "c.csv")
+        await course.import_course(db, 900001, STAFF, plan, bad, "c.csv")
     assert refused.value.key == "study.import.rows_invalid" and refused.value.params["count"] == 2
+    assert "第 2 行「资料链接」" in refused.value.params["details"]
+    assert "第 3 行「编号」：与第 2 行重复" in refused.value.params["details"]
     zero = "编号,标题,时长（分钟）,正文\nX1,新单元,0,内容\n".encode()
     with pytest.raises(InvalidInput) as refused:
-        await course.import_course(db, 900001, STAFF, zero, "c.csv")
+        await course.import_course(db, 900001, STAFF, plan, zero, "c.csv")
     assert "时长" in str(refused.value.params["details"])
     with pytest.raises(InvalidInput):
-        await course.import_course(db, 900001, STAFF, b"[[module]]\ncode = ", "c.toml")
+        await course.import_course(db, 900001, STAFF, plan, b"[[module]]\ncode = ", "c.toml")
     async with db.uow() as uow:
         rows = (await uow.session.scalars(select(CourseModule))).all()
         assert [(r.code, r.minutes) for r in rows] == [("X1", 45)]

@@ -11,12 +11,17 @@ from core.db.models.base import Base, utcnow
 
 
 class BankQuestion(Base):
-    """A question of the bank; `answer` holds indices into `options` as imported."""
+    """A question of a plan's bank; `answer` holds indices into `options` as imported.
+
+    Questions without a plan were imported before banks were per plan; they serve plans without a bank.
+    """
 
     __tablename__ = "quiz_questions"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
     # 单选题 | 多选题 | 判断题 (core.rules.QuestionType values)
     type: Mapped[str] = mapped_column(String(8))
     category: Mapped[str] = mapped_column(String(64))

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.models.base import Base, utcnow
 
 
 class CourseModule(Base):
-    """One unit of the course: a title, how many minutes it credits, its text and an optional document."""
+    """One unit of a plan's course: a title, the minutes it credits, its text and an optional document.
+
+    Modules without a plan were imported before courses were per plan; they serve plans without a course.
+    """
 
     __tablename__ = "course_modules"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(default=0)
     area: Mapped[str] = mapped_column(String(64), default="")
     title: Mapped[str] = mapped_column(String(128))
