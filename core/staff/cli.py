@@ -1,4 +1,4 @@
-"""Registry import from the shell: `python -m core.staff.cli institutions|certificates FILE`."""
+"""Imports from the shell: `python -m core.staff.cli KIND FILE [--plan 计划编号]`, or `template KIND FILE`."""
 
 from __future__ import annotations
 
@@ -11,66 +11,75 @@ from pathlib import Path
 from core.db import Database
 from core.db.migrate import upgrade
 from core.errors import DomainError
+from core.import_templates import KINDS, build_template
 from core.settings import Settings, SettingsError
-from core.staff.imports import ImportReport
-from core.staff.institutions import apply_institution_file
-from core.staff.known_certificates import apply_certificate_file
+from core.staff.cli_imports import RUNNERS, CliImport
 from core.texts import t
 
 
-async def run_import(database_url: str, registry: str, data: bytes, filename: str) -> ImportReport:
-    """Import one file in one transaction, as the desk does; the audit log names no staff actor."""
-    db = Database(database_url)
+async def run_import(settings: Settings, job: CliImport) -> str:
+    """Import one file in one transaction, as the bot does; the audit log names no staff actor."""
+    db = Database(settings.database_url)
     try:
         await upgrade(db.engine)
         async with db.uow() as uow:
-            apply = apply_institution_file if registry == "institutions" else apply_certificate_file
-            report = await apply(uow.session, data, filename, None)
+            text = await RUNNERS[job.kind](uow.session, job, settings)
             await uow.commit()
-        return report
+        return text
     finally:
         await db.dispose()
 
 
-def _database_url(given: str | None) -> str:
-    if given:
-        return given
+def _settings(database_url: str | None) -> Settings:
     from dotenv import dotenv_values
 
     values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
     values.update(os.environ)
-    return Settings.from_env(values).database_url
+    if database_url:
+        values["DATABASE_URL"] = database_url
+    return Settings.from_env(values)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core.staff.cli", description=t("staff.cli.description"))
+    parser.add_argument("kind", choices=(*RUNNERS, "template"))
+    parser.add_argument("file", type=Path, help=t("staff.cli.file_help"))
+    parser.add_argument("out", type=Path, nargs="?", help=t("staff.cli.out_help"))
+    parser.add_argument("--plan", default=None, help=t("staff.cli.plan_help"))
+    parser.add_argument("--replace-open", action="store_true", help=t("staff.cli.replace_help"))
+    parser.add_argument("--database-url", default=None)
+    return parser
+
+
+def _write_template(kind: str, out: Path | None) -> int:
+    if kind not in KINDS or out is None:
+        print(t("staff.cli.template_usage", kinds="、".join(KINDS)), file=sys.stderr)
+        return 2
+    template = build_template(kind)
+    out.write_bytes(template.data)
+    print(t("staff.cli.template_written", path=out))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, import, and print the outcome or every problem; exit 1 when nothing was applied."""
-    parser = argparse.ArgumentParser(prog="python -m core.staff.cli", description=t("staff.cli.description"))
-    parser.add_argument("registry", choices=("institutions", "certificates"))
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
+    if args.kind == "template":
+        return _write_template(str(args.file), args.out)
     try:
-        url = _database_url(args.database_url)
+        settings = _settings(args.database_url)
     except SettingsError as error:
         print(f"配置错误 / configuration error: {error}", file=sys.stderr)
         return 2
     if not args.file.is_file():
         print(t("staff.cli.no_file", path=args.file), file=sys.stderr)
         return 2
+    job = CliImport(args.kind, args.file.read_bytes(), args.file.name, args.plan, args.replace_open)
     try:
-        report = asyncio.run(run_import(url, args.registry, args.file.read_bytes(), args.file.name))
+        text = asyncio.run(run_import(settings, job))
     except DomainError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return 1
-    text = t(
-        "staff.import.done",
-        registry=t(f"staff.import.registry_{args.registry}"),
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-    )
-    if args.registry == "certificates":
-        text += t("staff.import.verified", verified=report.verified)
     print(text)
     return 0
 
