@@ -17,6 +17,7 @@ from bot.handlers import (
     liaison,
     mailing,
     notices,
+    plan_import,
     privacy,
     profile,
     quiz,
@@ -53,6 +54,7 @@ FEATURES: tuple[ModuleType, ...] = (
     notices,  # read receipts, mute
     privacy,  # 我的数据, /privacy: export and erasure
     templates,  # Excel templates for every import (staff)
+    plan_import,  # plans from an Excel sheet (staff)
 )
 
 

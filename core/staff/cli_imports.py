@@ -16,6 +16,7 @@ from core.db.models import Plan
 from core.errors import Conflict, InvalidInput, NotFound
 from core.exam import apply_results_file
 from core.plan_content import open_attempts
+from core.plan_import import apply_plan_file
 from core.quiz_bank import apply_bank_file, apply_blueprint_file
 from core.settings import Settings
 from core.staff.institutions import apply_institution_file
@@ -62,6 +63,11 @@ async def _registry(session: AsyncSession, job: CliImport, settings: Settings) -
     return text + (t("staff.import.verified", verified=report.verified) if job.kind == "certificates" else "")
 
 
+async def _plan(session: AsyncSession, job: CliImport, settings: Settings) -> str:
+    created = await apply_plan_file(session, job.data, job.filename, None)
+    return t("staff.cli.done_plan", count=len(created), plans="、".join(created))
+
+
 async def _content(session: AsyncSession, job: CliImport, settings: Settings) -> str:
     plan_id = await _plan_id(session, job)
     if job.kind == "course":
@@ -86,6 +92,7 @@ async def _results(session: AsyncSession, job: CliImport, settings: Settings) ->
 RUNNERS: dict[str, Callable[[AsyncSession, CliImport, Settings], Awaitable[str]]] = {
     "institutions": _registry,
     "certificates": _registry,
+    "plan": _plan,
     "course": _content,
     "questions": _content,
     "blueprint": _content,

@@ -19,6 +19,7 @@ from core.db.models import (
     ExamResult,
     Institution,
     KnownCertificate,
+    Plan,
 )
 from core.tickets import check_in, open_checkin
 from emulator import EmulatedUser
@@ -30,6 +31,7 @@ PLAN_NO = "2026120000000019"
 TITLES = {
     "institutions": "机构名录",
     "certificates": "证书库",
+    "plan": "考评计划",
     "course": "课程",
     "questions": "题库",
     "blueprint": "组卷方案",
@@ -38,6 +40,7 @@ TITLES = {
 DONE = {
     "institutions": "机构名录导入完成",
     "certificates": "证书库导入完成",
+    "plan": "考评计划导入完成：新增 1 个（2020120000000019）",
     "course": "课程已导入：新增 1 个单元",
     "questions": "题库已导入：新增 1 题",
     "blueprint": "组卷方案已生效（共 10 题，100 分）",
@@ -46,6 +49,7 @@ DONE = {
 MODELS = {
     "institutions": Institution,
     "certificates": KnownCertificate,
+    "plan": Plan,
     "course": CourseModule,
     "questions": BankQuestion,
     "blueprint": BlueprintEntry,
@@ -81,6 +85,11 @@ async def open_plan_import(staff: EmulatedUser, kind: str) -> None:
     await staff.next_message()
 
 
+async def open_plans_import(staff: EmulatedUser, kind: str) -> None:
+    await staff.send_command("/import_plans")
+    assert any(b.startswith("下载模板") for b in (await staff.next_message()).buttons)
+
+
 async def open_results_import(staff: EmulatedUser, kind: str) -> None:
     await staff.send_command("/results_import")
     assert any(b.startswith("下载模板") for b in (await staff.next_message()).buttons)
@@ -108,6 +117,7 @@ async def prepare(db: Database, kind: str) -> None:
 OPENERS: dict[str, Callable[[EmulatedUser, str], Awaitable[None]]] = {
     "institutions": open_desk_import,
     "certificates": open_desk_import,
+    "plan": open_plans_import,
     "course": open_plan_import,
     "questions": open_plan_import,
     "blueprint": open_plan_import,

@@ -116,3 +116,22 @@ async def test_the_cli_records_exam_results_and_names_the_row_of_an_unknown_tick
     sheet.write_text("准考证号,成绩,考试结果\n000019-01-0001-0,95,合格\n", "utf-8")
     assert await _run(argv) == 0
     assert "已登记 1 人" in capsys.readouterr().out
+
+
+async def test_the_cli_creates_plans_and_names_the_column_of_a_reversed_window(
+    db: Database, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = "计划编号,计划名称,考评工种,报名开始日期,报名截止日期,在线学习开始日期,在线学习截止日期\n"
+    good = "2020120000000019,2020年考评员培训,电工、焊工,2026-07-30,2026-08-16,2026-07-30,2026-08-27\n"
+    reversed_window = "2020120000000020,另一个计划,电工,2026-08-16,2026-07-30,2026-07-30,2026-08-27\n"
+    sheet = tmp_path / "计划.csv"
+    sheet.write_text(header + good + reversed_window + good, "utf-8")
+    argv = ["plan", str(sheet), "--database-url", database_url]
+    assert await _run(argv) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行「报名截止日期」" in err and "第 4 行「计划编号」：与第 2 行重复" in err
+    sheet.write_text(header + good, "utf-8")
+    assert await _run(argv) == 0
+    assert "新增 1 个（2020120000000019）" in capsys.readouterr().out
+    assert await _run(argv) == 1
+    assert "第 2 行「计划编号」" in capsys.readouterr().err
