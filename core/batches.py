@@ -151,14 +151,16 @@ def parse_batch_id(raw: str) -> int:
     return int(text)
 
 
-def _parse_time(raw: str) -> str:
+def parse_time(raw: str) -> str:
+    """A start time staff typed, as HH:MM."""
     match = re.fullmatch(r"([01]?\d|2[0-3])[:：]([0-5]\d)", unicodedata.normalize("NFKC", raw).strip())
     if match is None:
         raise InvalidInput("offline.batch.bad_time", value=raw[:20])
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-def _parse_capacity(raw: str) -> int:
+def parse_capacity(raw: str) -> int:
+    """A batch size staff typed, 1 to MAX_CAPACITY."""
     text = unicodedata.normalize("NFKC", raw).strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_CAPACITY:
         raise InvalidInput("offline.batch.bad_capacity", value=raw[:20], max=MAX_CAPACITY)
@@ -172,41 +174,67 @@ async def create_batch(
     args: list[str],
     today: date,
 ) -> BatchView:
-    """Create a one-day offline batch from `计划编号 日期 开始时间 人数 地点`."""
+    """Create a one-day offline batch from `计划编号 日期 开始时间 人数 地点`; staff use the dialog."""
     async with db.uow() as uow:
         await require_staff(uow.session, who, staff_ids)
         if len(args) < 5:
             raise InvalidInput("offline.batch.usage")
         plan_no, day_raw, time_raw, capacity_raw = args[:4]
-        day = parse_date(day_raw)
-        if day is None:
-            raise InvalidInput("offline.batch.bad_day", value=day_raw[:20])
-        if day < today:
-            raise InvalidInput("offline.batch.day_past", day=t("common.date", d=day))
-        start_time = _parse_time(time_raw)
-        capacity = _parse_capacity(capacity_raw)
-        place = guard_text(" ".join(args[4:]), t("offline.batch.place_label"), max_len=100, min_len=2)
+        day = parse_day(day_raw, today)
+        start_time = parse_time(time_raw)
+        capacity = parse_capacity(capacity_raw)
+        place = parse_place(" ".join(args[4:]))
         plan = await uow.session.scalar(select(Plan).where(Plan.plan_no == plan_no.strip()))
         if plan is None:
             raise NotFound("offline.batch.no_plan", plan_no=plan_no[:32])
-        codes = (await uow.session.scalars(select(Batch.code).where(Batch.plan_id == plan.id))).all()
-        number = max((int(c) for c in codes if c.isdigit()), default=0) + 1
-        if number > MAX_BATCHES:
-            raise Conflict("offline.batch.too_many", max=MAX_BATCHES)
-        batch = Batch(
-            plan_id=plan.id,
-            code=f"{number:02d}",
-            name=t("offline.batch.default_name", number=number),
-            day=day,
-            start_time=start_time,
-            place=place,
-            capacity=capacity,
-        )
-        uow.session.add(batch)
-        await uow.session.flush()
-        view = await batch_view(uow.session, batch)
+        view = await add_batch(uow.session, plan, NewBatch(day, start_time, place, capacity))
         await uow.commit()
     return view
+
+
+@dataclass(frozen=True, slots=True)
+class NewBatch:
+    """What staff gave for a new offline batch, each value already checked."""
+
+    day: date
+    start_time: str
+    place: str
+    capacity: int
+
+
+def parse_day(raw: str, today: date) -> date:
+    """A training day staff typed: a real date, today or later."""
+    day = parse_date(raw)
+    if day is None:
+        raise InvalidInput("offline.batch.bad_day", value=raw[:20])
+    if day < today:
+        raise InvalidInput("offline.batch.day_past", day=t("common.date", d=day))
+    return day
+
+
+def parse_place(raw: str) -> str:
+    """A training place staff typed."""
+    return guard_text(raw, t("offline.batch.place_label"), max_len=100, min_len=2)
+
+
+async def add_batch(session: AsyncSession, plan: Plan, new: NewBatch) -> BatchView:
+    """Add the plan's next numbered offline batch inside the caller's unit of work."""
+    codes = (await session.scalars(select(Batch.code).where(Batch.plan_id == plan.id))).all()
+    number = max((int(c) for c in codes if c.isdigit()), default=0) + 1
+    if number > MAX_BATCHES:
+        raise Conflict("offline.batch.too_many", max=MAX_BATCHES)
+    batch = Batch(
+        plan_id=plan.id,
+        code=f"{number:02d}",
+        name=t("offline.batch.default_name", number=number),
+        day=new.day,
+        start_time=new.start_time,
+        place=new.place,
+        capacity=new.capacity,
+    )
+    session.add(batch)
+    await session.flush()
+    return await batch_view(session, batch)
 
 
 async def list_batches(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> list[BatchView]:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
-from bot.handlers.staff_common import notify
+from bot.handlers.staff_common import callback_parts, notify, reply, stale
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import batches
+from core import batch_dialog, batches
+from core.batch_dialog import BatchDraft
 from core.batches import BatchView
+from core.dialogs import DialogState
 from core.errors import DomainError
 from core.texts import t
 
@@ -46,29 +50,96 @@ def batch_line(view: BatchView) -> str:
 
 
 async def new_batch(update: Update, context: Context) -> None:
-    """/batch_new 计划编号 日期 开始时间 人数 地点"""
+    """/batch_new: a dialog, starting with one button per plan."""
     services = context.bot_data
     assert update.effective_message is not None
-    today = services.clock().astimezone(services.settings.timezone).date()
     try:
-        view = await batches.create_batch(
-            services.db, identity(update), services.settings.staff_ids, list(context.args or []), today
-        )
+        plans = await batch_dialog.start(services.db, identity(update), services.settings.staff_ids)
     except DomainError as error:
         await reply_error(update, error)
         return
+    rows = [[InlineKeyboardButton(f"{p.plan_no} {p.name}"[:60], callback_data=f"bn:p:{p.id}")] for p in plans]
     await update.effective_message.reply_text(
-        t(
-            "offline.batch.created",
-            id=view.id,
-            name=view.name,
-            plan_no=view.plan_no,
-            plan_name=view.plan_name,
-            day=t("common.date", d=view.day),
-            time=view.start_time,
-            place=view.place,
-            capacity=view.capacity,
-        )
+        t("offline.dialog.choose"), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+def _prompt(draft: BatchDraft) -> tuple[str, InlineKeyboardMarkup | None]:
+    """What to ask next, or the summary with its confirm button."""
+    values = {
+        "plan_no": draft.plan_no,
+        "plan": draft.plan_name,
+        **{k: str(v) for k, v in draft.values.items()},
+    }
+    if "day" in values:
+        values["day"] = t("common.date", d=date.fromisoformat(values["day"]))
+    if draft.step != "confirm":
+        return t(f"offline.dialog.ask_{draft.step}", max=batches.MAX_CAPACITY, **values), None
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("offline.dialog.confirm_button"), callback_data="bn:ok"),
+                InlineKeyboardButton(t("offline.dialog.cancel_button"), callback_data="bn:no"),
+            ]
+        ]
+    )
+    return t("offline.dialog.summary", **values), keyboard
+
+
+async def on_plan(update: Update, context: Context) -> None:
+    """A plan button: ask for the date."""
+    parts = callback_parts(update, 1)
+    if parts is None or not parts[0].isdigit():
+        await stale(update)
+        return
+    services = context.bot_data
+    draft = await batch_dialog.choose_plan(
+        services.db, identity(update), services.settings.staff_ids, int(parts[0])
+    )
+    text, keyboard = _prompt(draft)
+    await reply(update, text, reply_markup=keyboard)
+
+
+async def on_answer(update: Update, context: Context, state: DialogState) -> None:
+    """A typed date, time, place or capacity; a bad one gets what to type and the same question stays."""
+    services = context.bot_data
+    message = update.effective_message
+    assert message is not None
+    today = services.clock().astimezone(services.settings.timezone).date()
+    draft = await batch_dialog.answer(
+        services.db, identity(update), services.settings.staff_ids, message.text or "", today
+    )
+    text, keyboard = _prompt(draft)
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+async def on_confirm(update: Update, context: Context) -> None:
+    """确认创建: the batch is created and the dialog closes."""
+    services = context.bot_data
+    today = services.clock().astimezone(services.settings.timezone).date()
+    view = await batch_dialog.confirm(services.db, identity(update), services.settings.staff_ids, today)
+    await reply(update, created_text(view))
+
+
+async def on_cancel(update: Update, context: Context) -> None:
+    """放弃: nothing is created."""
+    services = context.bot_data
+    await batch_dialog.cancel(services.db, identity(update), services.settings.staff_ids)
+    await reply(update, t("offline.dialog.cancelled"))
+
+
+def created_text(view: BatchView) -> str:
+    """The new batch as staff see it once created."""
+    return t(
+        "offline.batch.created",
+        id=view.id,
+        name=view.name,
+        plan_no=view.plan_no,
+        plan_name=view.plan_name,
+        day=t("common.date", d=view.day),
+        time=view.start_time,
+        place=view.place,
+        capacity=view.capacity,
     )
 
 
@@ -139,9 +210,12 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     """Staff commands; each service re-checks the role."""
     return [
         CommandHandler("batch_new", new_batch),
+        CallbackQueryHandler(on_plan, pattern=r"^bn:p:"),
+        CallbackQueryHandler(on_confirm, pattern=r"^bn:ok$"),
+        CallbackQueryHandler(on_cancel, pattern=r"^bn:no$"),
         CommandHandler("batches", list_batches),
         CommandHandler("batch_assign", assign),
     ]
 
 
-ROUTES = Routes()
+ROUTES = Routes(flows={batch_dialog.FLOW: on_answer})

@@ -8,6 +8,7 @@ from aiohttp import ClientSession
 
 from core.db import Database
 from emulator import EmulatedUser
+from tests.e2e.batch_steps import new_batch_by_dialog
 from tests.e2e.harness import BotHarness
 from tests.e2e.offline_factories import PLAN_NO, TZ, make_candidate, make_plan, pdf_text, results_xlsx
 
@@ -33,8 +34,10 @@ async def candidates_who_passed(database_url: str, *people: tuple[int, str]) -> 
 async def open_batch(staff: EmulatedUser, capacity: int = 30) -> tuple[str, str]:
     """Create a batch a week ahead through the bot; its id and the date as printed."""
     day = datetime.now(TZ).date() + timedelta(days=7)
-    await staff.send_text(f"/batch_new {PLAN_NO} {day.isoformat()} 09:00 {capacity} 合肥市黄山路100号培训楼")
-    text = await said(staff, "已创建线下培训批次 #")
+    text = await new_batch_by_dialog(
+        staff, PLAN_NO, day.isoformat(), "09:00", "合肥市黄山路100号培训楼", capacity
+    )
+    assert "已创建线下培训批次 #" in text, text
     return text.split("#", 1)[1].split("：", 1)[0], f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -53,7 +56,7 @@ async def test_a_candidate_goes_from_quiz_to_a_verified_certificate(
     ticket = notice.split("准考证号：", 1)[1].split()[0]
 
     await candidate.press("打印准考证")
-    ticket_pdf = (await candidate.next_message()).document
+    ticket_pdf = (await candidate.next_message(timeout=15)).document  # the first PDF loads the typeface
     assert ticket_pdf is not None and ticket_pdf.file_name and ticket_pdf.file_name.endswith(".pdf")
     assert "张三丰" in pdf_text(ticket_pdf.data) and ticket in pdf_text(ticket_pdf.data)
 
