@@ -10,6 +10,7 @@ from core.db.models import BankQuestion, BlueprintEntry, CourseModule
 from emulator import EmulatedUser
 from tests.e2e.harness import BotHarness
 from tests.e2e.study_factories import make_plan
+from tests.service.test_quiz import begin, ready
 
 HEADER = "题号,题型,分类,题干,选项A,选项B,选项C,答案,分值\n"
 PLAN_NO = "2026120000000019"
@@ -97,3 +98,35 @@ async def test_staff_set_the_paper_and_a_blueprint_not_totalling_100_is_refused(
     done = (await staff.next_message()).text or ""
     assert "共 10 题" in done and "判断题·考评要点、方法和技巧：5 题 × 10 分" in done
     assert await _count(database_url, BlueprintEntry) == 2
+
+
+async def test_a_blueprint_swap_under_an_open_attempt_waits_for_the_confirm_button(
+    bot: BotHarness, database_url: str
+) -> None:
+    db = Database(database_url)
+    try:
+        clock, _ = await ready(db, 618)
+        await begin(db, 618, clock)
+    finally:
+        await db.dispose()
+    staff = bot.staff()
+    await choose_plan(staff, "/import_blueprint")
+    paper = "题型,分类,题数,每题分值\n单选题,政策法规与职业道德,10,10\n"
+    await staff.send_document(paper.encode(), "组卷.csv", "text/csv")
+    held = await staff.next_message()
+    assert "1 场线上考核正在进行" in (held.text or "") and "确认替换" in held.buttons
+    assert sorted(await _entry_counts(database_url)) == [3, 3, 4]
+    await staff.press("确认替换")
+    assert "组卷方案已生效（共 10 题，100 分）" in ((await staff.next_message()).text or "")
+    assert await _entry_counts(database_url) == [10]
+    stale = await staff.press("确认替换")
+    assert stale is not None and "没有等待确认的替换" in (stale.text or "")
+
+
+async def _entry_counts(database_url: str) -> list[int]:
+    db = Database(database_url)
+    try:
+        async with db.uow() as uow:
+            return list((await uow.session.scalars(select(BlueprintEntry.count))).all())
+    finally:
+        await db.dispose()
