@@ -28,6 +28,7 @@ from tests.e2e.harness import BotHarness
 from tests.e2e.study_factories import make_plan
 
 PLAN_NO = "2026120000000019"
+SLOW = 15.0  # an upload is downloaded and checked whole; a passed result also renders its certificate
 TITLES = {
     "institutions": "机构名录",
     "certificates": "证书库",
@@ -156,11 +157,11 @@ async def test_a_template_from_the_bot_imports_back_and_a_broken_row_is_refused(
         broken, header = first_cell_cleared(template)
         await OPENERS[kind](staff, kind)
         await staff.send_document(broken, "模板.xlsx", "application/vnd.ms-excel")
-        refusal = (await staff.next_message()).text or ""
+        refusal = (await staff.next_message(timeout=SLOW)).text or ""
         assert f"第 2 行「{header}」" in refusal, refusal
         assert await count(db, kind) == before
         await staff.send_document(template, "模板.xlsx", "application/vnd.ms-excel")
-        done = (await staff.next_message()).text or ""
+        done = (await staff.next_message(timeout=SLOW)).text or ""
         assert DONE[kind] in done, done
         assert await count(db, kind) == (1 if kind == "blueprint" else before + 1)
     finally:
