@@ -34,16 +34,25 @@ def main() -> int:
     )
     log_masking.install([settings.bot_token or ""])  # before anything logs: libraries' records too
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.startup import EXIT_CODE, demote_alembic_info, failure_line, opening_database
     from core.db.single_process import AnotherProcess, claim_sqlite
 
+    demote_alembic_info()
     try:
-        free = claim_sqlite(settings.database_url)  # say so before reaching out to Telegram at all
+        with opening_database(settings.database_url):
+            free = claim_sqlite(settings.database_url)  # say so before reaching out to Telegram at all
         if free is not None:
             free.release()  # post_init takes it for the life of the bot
         run(settings)
     except AnotherProcess as error:
         print(error, file=sys.stderr)
         return 2
+    except Exception as error:
+        line = failure_line(error, settings)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return EXIT_CODE
     return 0
 
 

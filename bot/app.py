@@ -16,6 +16,7 @@ from bot.delivery import start_delivery
 from bot.late_answers import LateAnswerTolerantBot
 from bot.leading import start_leadership
 from bot.polling import ConfirmingPoller
+from bot.startup import opening_database
 from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
 from core.db import Database
@@ -31,9 +32,10 @@ log = logging.getLogger(__name__)
 async def _post_init(app: App) -> None:
     services = app.bot_data
     settings = services.settings
-    services.process_lock = claim_sqlite(settings.database_url)  # a second process on SQLite stops here
-    services.db = Database(settings.database_url)
-    await upgrade(services.db.engine)
+    with opening_database(settings.database_url):
+        services.process_lock = claim_sqlite(settings.database_url)  # a second process on SQLite stops here
+        services.db = Database(settings.database_url)
+        await upgrade(services.db.engine)
     if services.seed_demo:
         from core.demo import seed_demo
 
@@ -131,8 +133,8 @@ async def serve(app: App) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await start_polling(app)
     try:
+        await start_polling(app)  # a failed start still closes what it opened
         await stop.wait()
     finally:
         await stop_polling(app)
