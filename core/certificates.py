@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.batches import require_staff
 from core.certno import is_well_formed, new_certificate_number, normalise
 from core.db import Database
-from core.db.models import Examiner, IssuedCertificate, Photo, User, utcnow
+from core.db.models import Examiner, IssuedCertificate, Photo, Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import guard_text, mask_id
 from core.people import TelegramIdentity, ensure_user
 from core.render.certificate import CertificateData, render_certificate
+from core.seals import current_seal
 from core.texts import t
 
 
@@ -65,6 +66,17 @@ class Revocation:
     reason: str
 
 
+def valid_until(issued_on: date, years: int | None) -> date | None:
+    """The last valid day of a certificate valid for `years` (29 February falls back to the 28th)."""
+    if years is None:
+        return None
+    try:
+        anniversary = issued_on.replace(year=issued_on.year + years)
+    except ValueError:
+        anniversary = issued_on.replace(year=issued_on.year + years, day=28)
+    return date.fromordinal(anniversary.toordinal() - 1)
+
+
 def mask_name(name: str) -> str:
     """Keep the first character (and the last, for names of three or more) so a holder can be recognised."""
     if len(name) <= 1:
@@ -84,6 +96,12 @@ async def issue_certificate(
     if found is not None:
         return found
     number = new_certificate_number(issued_on.year)
+    gender = await session.scalar(select(Profile.gender).where(Profile.user_id == examiner.user_id))
+    years = await session.scalar(
+        select(Plan.certificate_valid_years)
+        .join(Registration, Registration.plan_id == Plan.id)
+        .where(Registration.id == examiner.registration_id)
+    )
     certificate = IssuedCertificate(
         number=number,
         examiner_id=examiner.id,
@@ -94,14 +112,18 @@ async def issue_certificate(
         issued_on=issued_on,
         issuer=issuer.name,
         verify_url=issuer.verify_url(number),
+        holder_gender=gender,
+        valid_until=valid_until(issued_on, years),
     )
     session.add(certificate)
     await session.flush()
     return certificate
 
 
-async def certificate_data(session: AsyncSession, row: IssuedCertificate) -> CertificateData:
-    """The frozen issue data, in the renderer's terms, with the holder's photo and masked ID."""
+async def certificate_data(
+    session: AsyncSession, row: IssuedCertificate, seal: bytes | None
+) -> CertificateData:
+    """The frozen issue data, in the renderer's terms, with the holder's photo, masked ID and the seal."""
     examiner = await session.get(Examiner, row.examiner_id)
     assert examiner is not None
     photo = await session.scalar(select(Photo.data).where(Photo.user_id == row.user_id))
@@ -115,6 +137,9 @@ async def certificate_data(session: AsyncSession, row: IssuedCertificate) -> Cer
         verify_url=row.verify_url,
         issuer=row.issuer,
         photo=photo,
+        seal_png=seal,
+        gender=row.holder_gender or "",
+        valid_until=row.valid_until,
     )
 
 
@@ -128,16 +153,23 @@ async def certificate_of(session: AsyncSession, user_id: int) -> IssuedCertifica
 
 
 async def my_certificate(db: Database, who: TelegramIdentity) -> CertificateDocument:
-    """The candidate's certificate PDF; rendered once from the issue data and kept, so it never changes."""
+    """The candidate's certificate PDF: once rendered with the seal it is kept, so it never changes after.
+
+    Before the centre's seal is uploaded each download is rendered afresh, saying 未加盖印章（样本）.
+    """
     async with db.uow() as uow:
         user = await ensure_user(uow.session, who)
         row = await certificate_of(uow.session, user.id)
         if row is None:
             raise NotAllowed("certs.cert.none")
-        if row.pdf is None:
-            row.pdf = render_certificate(await certificate_data(uow.session, row))
+        pdf = row.pdf
+        if pdf is None:
+            seal = await current_seal(uow.session)
+            pdf = render_certificate(await certificate_data(uow.session, row, seal))
+            if seal is not None:
+                row.pdf = pdf
         document = CertificateDocument(
-            row.number, t("certs.cert.filename", number=row.number), row.pdf, row.revoked_at is not None
+            row.number, t("certs.cert.filename", number=row.number), pdf, row.revoked_at is not None
         )
         await uow.commit()
     return document

@@ -13,12 +13,23 @@ from core import dialogs
 from core.batches import BatchView, batch_view, offline_batch, require_staff
 from core.certno import is_valid_ticket_number, normalise_ticket_number
 from core.db import Database
-from core.db.models import Batch, BatchAssignment, Photo, Plan, Profile, Registration, User, utcnow
+from core.db.models import (
+    Batch,
+    BatchAssignment,
+    Institution,
+    Photo,
+    Plan,
+    Profile,
+    Registration,
+    User,
+    utcnow,
+)
 from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import mask_id
 from core.people import TelegramIdentity, ensure_user
 from core.render.ticket import TicketData, render_ticket
+from core.seals import current_seal
 from core.texts import t
 
 CHECKIN_FLOW = "checkin"
@@ -61,7 +72,12 @@ def normalise_ticket(raw: str) -> str:
     return normalise_ticket_number(raw)
 
 
-async def ticket_data(session: AsyncSession, user_id: int, tz: ZoneInfo) -> TicketData:
+def ticket_notes() -> tuple[str, ...]:
+    """考生须知 as printed on the ticket, one catalogue line each."""
+    return tuple(line.strip() for line in t("documents.ticket_notes").splitlines() if line.strip())
+
+
+async def ticket_data(session: AsyncSession, user_id: int, tz: ZoneInfo, issuer: str) -> TicketData:
     """Collect what the candidate's admission ticket prints, refusing those without a seat."""
     row = (
         await session.execute(
@@ -77,6 +93,14 @@ async def ticket_data(session: AsyncSession, user_id: int, tz: ZoneInfo) -> Tick
         raise NotAllowed("offline.ticket.no_seat")
     seat, batch, plan, profile = row
     photo = await session.scalar(select(Photo.data).where(Photo.user_id == user_id))
+    employer = (
+        await session.scalar(select(Institution.name).where(Institution.id == profile.institution_id))
+        if profile.institution_id is not None
+        else None
+    )
+    occupation = await session.scalar(
+        select(Registration.occupation).where(Registration.id == seat.registration_id)
+    )
     assert batch.day is not None
     hour, minute = (int(part) for part in (batch.start_time or "09:00").split(":"))
     return TicketData(
@@ -89,14 +113,20 @@ async def ticket_data(session: AsyncSession, user_id: int, tz: ZoneInfo) -> Tick
         place=batch.place or "",
         ticket_no=seat.ticket_no,
         photo=photo,
+        notes=ticket_notes(),
+        issuer=issuer,
+        gender=profile.gender or "",
+        employer=employer or "",
+        occupation=occupation or "",
+        seal_png=await current_seal(session),
     )
 
 
-async def my_ticket(db: Database, who: TelegramIdentity, tz: ZoneInfo) -> TicketDocument:
-    """Render the candidate's admission ticket from what the database holds now."""
+async def my_ticket(db: Database, who: TelegramIdentity, tz: ZoneInfo, issuer: str) -> TicketDocument:
+    """Render the candidate's admission ticket from what the database holds now, with the centre's seal."""
     async with db.uow() as uow:
         user = await ensure_user(uow.session, who)
-        data = await ticket_data(uow.session, user.id, tz)
+        data = await ticket_data(uow.session, user.id, tz, issuer)
         await uow.commit()
     return TicketDocument(
         data.ticket_no, t("offline.ticket.filename", ticket=data.ticket_no), render_ticket(data)

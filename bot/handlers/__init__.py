@@ -24,6 +24,7 @@ from bot.handlers import (
     registration,
     results,
     router,
+    seal,
     staff,
     start,
     study,
@@ -46,6 +47,7 @@ FEATURES: tuple[ModuleType, ...] = (
     tickets,  # 打印准考证, check-in
     exam,  # qualification exam results
     certificates,  # 证书查看, /verify, revocation
+    seal,  # the centre's seal on certificates and tickets (staff)
     mailing,  # 邮寄服务
     archive,  # 考试档案
     staff,  # staff desk: review, registries, invitations, rosters, audit

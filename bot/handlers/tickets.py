@@ -21,8 +21,9 @@ async def show_ticket(update: Update, context: Context) -> None:
     """Send the candidate's admission ticket as a PDF."""
     assert update.effective_message is not None
     try:
+        settings = context.bot_data.settings
         document = await tickets.my_ticket(
-            context.bot_data.db, identity(update), context.bot_data.settings.timezone
+            context.bot_data.db, identity(update), settings.timezone, settings.issuer_name
         )
     except DomainError as error:
         await reply_error(update, error)

@@ -9,11 +9,11 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 
 from core.render import typeface
 from core.render.pdf import RenderResult, draw_photo, finish, labelled_row, new_canvas
 from core.render.qr import draw_qr
+from core.render.seal import draw_seal
 from core.texts import t
 
 PAGE = landscape(A4)
@@ -36,8 +36,11 @@ class CertificateData:
     verify_url: str
     issuer: str = "安徽省职业技能鉴定中心"
     photo: bytes | None = None
-    #: The issuer's own electronic seal (PNG with transparency); never imitated when absent.
+    #: The issuer's seal (PNG with transparency); absent, 未加盖印章（样本） is printed instead.
     seal_png: bytes | None = None
+    gender: str = ""
+    #: Last day of validity when the plan sets a validity period; None prints no validity row.
+    valid_until: date | None = None
 
 
 def format_date(d: date) -> str:
@@ -77,26 +80,32 @@ def _fields(canvas: Any, c: CertificateData) -> set[str]:
     missing: set[str] = set()
     for i, line in enumerate(typeface.wrap("　　" + t("render.certificate_statement"), 13, w - 90 * mm)):
         missing |= typeface.draw_text(canvas, 45 * mm, h - 62 * mm - i * 7 * mm, line, 13)
-    rows = (
+    rows = [
         (t("render.certificate_name"), c.holder_name),
+        (t("render.certificate_gender"), c.gender),
         (t("render.certificate_id_number"), c.id_number_masked),
         (t("render.certificate_occupation"), c.occupation),
         (t("render.certificate_level_scope"), "、".join(c.level_scope)),
         (t("render.certificate_number"), c.certificate_no),
-    )
-    y = h - 85 * mm
+    ]
+    if c.valid_until is not None:
+        period = t(
+            "render.certificate_valid_until", start=format_date(c.issue_date), end=format_date(c.valid_until)
+        )
+        rows.append((t("render.certificate_validity"), period))
+    y = h - 82 * mm
     for label, value in rows:
         size = 15 if typeface.text_width(value, 15) < 150 * mm else 12
         missing |= labelled_row(canvas, 55 * mm, y, label, value, size, 38 * mm)
-        y -= 11 * mm
+        y -= 9.5 * mm
     return missing
 
 
 def _issuer_block(canvas: Any, c: CertificateData) -> set[str]:
     w, _ = PAGE
     right = w - 40 * mm
-    if c.seal_png is not None:
-        draw_seal(canvas, c.seal_png, right - 55 * mm, 18 * mm, 42 * mm)
+    # a seal overlaps the issuer's name; the notice that there is none sits above it
+    seal_y = 18 * mm if c.seal_png is not None else 34 * mm
     missing = set(
         typeface.draw_text(
             canvas, right, 42 * mm, f"{t('render.certificate_issuer')}：{c.issuer}", 13, "right"
@@ -104,17 +113,7 @@ def _issuer_block(canvas: Any, c: CertificateData) -> set[str]:
     )
     date_line = f"{t('render.certificate_issue_date')}：{format_date(c.issue_date)}"
     missing |= typeface.draw_text(canvas, right, 33 * mm, date_line, 13, "right")
-    return missing
-
-
-def draw_seal(canvas: Any, png: bytes, x: float, y: float, size: float) -> None:
-    """Overlay the issuer's seal image; a broken image is skipped rather than failing the certificate."""
-    try:
-        reader = ImageReader(io.BytesIO(png))
-        reader.getSize()
-    except Exception:
-        return
-    canvas.drawImage(reader, x, y, size, size, mask="auto", preserveAspectRatio=True)
+    return missing | draw_seal(canvas, c.seal_png, right - 55 * mm, seal_y, 42 * mm)
 
 
 def _verification(canvas: Any, c: CertificateData) -> set[str]:

@@ -31,6 +31,7 @@ from tests.e2e.offline_factories import (
     seated_batch,
     ticket_of,
 )
+from tests.seal_samples import put_seal_in_use
 
 
 async def certified(db: Database, names: tuple[str, ...] = ("张三",)) -> list[str]:
@@ -76,6 +77,7 @@ async def test_the_certificate_states_name_occupation_levels_number_date_issuer_
 
 async def test_downloading_again_gives_the_very_same_document(db: Database) -> None:
     await certified(db)
+    await put_seal_in_use(db)  # a sealed certificate is kept; before the seal each download is a sample
     first = await my_certificate(db, TelegramIdentity(1001))
     second = await my_certificate(db, TelegramIdentity(1001))
     assert first.pdf == second.pdf and first.filename == second.filename

@@ -39,7 +39,7 @@ async def _two_batches(db: Database) -> tuple[int, int]:
 
 async def test_the_ticket_pdf_shows_photo_name_masked_id_batch_time_place_and_number(db: Database) -> None:
     await _two_batches(db)
-    ticket = await my_ticket(db, TelegramIdentity(1001), TZ)
+    ticket = await my_ticket(db, TelegramIdentity(1001), TZ, "安徽省职业技能鉴定中心")
     text = pdf_text(ticket.pdf)
     for expected in (
         "张三",
@@ -59,7 +59,7 @@ async def test_no_ticket_before_a_seat(db: Database) -> None:
     plan = await make_plan(db)
     await make_candidate(db, 1001, "张三", plan)
     with pytest.raises(NotAllowed) as caught:
-        await my_ticket(db, TelegramIdentity(1001), TZ)
+        await my_ticket(db, TelegramIdentity(1001), TZ, "安徽省职业技能鉴定中心")
     assert caught.value.key == "offline.ticket.no_seat"
 
 

@@ -11,6 +11,7 @@ from core.db.models.people import StaffMember, User
 from core.db.models.plans import Batch, Plan
 from core.db.models.privacy import Consent, ErasureRequest, RetentionRun
 from core.db.models.quiz import AttemptItem, BankQuestion, BlueprintEntry, QuizAttempt
+from core.db.models.seals import Seal
 from core.db.models.staff import AuditEntry, Invitation, KnownCertificate, Liaison
 from core.db.models.study import CourseModule, StudySession
 
@@ -46,6 +47,7 @@ __all__ = [
     "QuizAttempt",
     "Registration",
     "RetentionRun",
+    "Seal",
     "SendBudget",
     "StaffMember",
     "StudySession",

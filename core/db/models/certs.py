@@ -43,7 +43,9 @@ class IssuedCertificate(Base):
     issued_on: Mapped[date]
     issuer: Mapped[str] = mapped_column(String(128))
     verify_url: Mapped[str] = mapped_column(String(300))
-    # the PDF as first delivered, so every later download is the very same document
+    holder_gender: Mapped[str | None] = mapped_column(String(4))
+    valid_until: Mapped[date | None]
+    # the PDF as first delivered with the seal, so every later download is the very same document
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(String(200))

@@ -30,6 +30,8 @@ class Plan(Base):
     max_quiz_attempts: Mapped[int] = mapped_column(default=2)
     pass_score: Mapped[int] = mapped_column(default=90)
     quiz_time_limit_minutes: Mapped[int] = mapped_column(default=60)
+    # years an e-certificate of this plan is valid; None: no validity period is printed
+    certificate_valid_years: Mapped[int | None]
     # draft | published | closed (early, by staff) | archived (kept with its records, listed nowhere)
     status: Mapped[str] = mapped_column(String(16), default="published")
     archived_at: Mapped[datetime | None]
