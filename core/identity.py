@@ -198,7 +198,31 @@ def guard_text(
 
 def validate_address(raw: str) -> str:
     """A contact address long enough to post something to and short enough for a form field."""
-    return guard_text(raw, "联系地址", max_len=120, min_len=5)
+    return check_chinese_address(guard_text(raw, "联系地址", max_len=ADDRESS_MAX, min_len=5))
+
+
+ADDRESS_MIN, ADDRESS_MAX = 8, 120
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州"
+    "|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+_REGION = re.compile(rf"({_PROVINCES}|省|市|自治区|自治州|地区|盟|州|县|区)")
+_STREET = re.compile(r"(路|街|道|巷|弄|胡同|里|村|组|镇|乡|号|楼|栋|幢|室|单元|小区|大厦|园|社区|广场|中心)")
+
+
+def check_chinese_address(text: str) -> str:
+    """Run after the text guard: a postal address in China names a province or city and then a street part."""
+    if len(_HAN.findall(text)) < 4:
+        raise InvalidInput("identity.address_not_chinese", value=text[:30])
+    region = _REGION.search(text)
+    if region is None:
+        raise InvalidInput("identity.address_no_region")
+    if _STREET.search(text, region.end()) is None:
+        raise InvalidInput("identity.address_no_street")
+    if len(text) < ADDRESS_MIN:
+        raise InvalidInput("identity.address_short", min=ADDRESS_MIN, length=len(text))
+    return text
 
 
 def validate_certificate_number(raw: str) -> str:

@@ -68,6 +68,41 @@ def _view(row: MailRequest, number: str, telegram_id: int) -> MailView:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MailOverview:
+    """What 邮寄服务 shows a candidate: whether they may ask for a printed copy, and their requests."""
+
+    certificate_no: str | None
+    revoked: bool
+    requests: tuple[MailView, ...]
+
+    @property
+    def can_request(self) -> bool:
+        """A holder of a valid certificate with no request still waiting may ask."""
+        waiting = any(r.status == "requested" for r in self.requests)
+        return self.certificate_no is not None and not self.revoked and not waiting
+
+
+async def overview(db: Database, who: TelegramIdentity) -> MailOverview:
+    """The candidate's certificate (if any) and every mailing request with its address and tracking number."""
+    async with db.uow() as uow:
+        user = await ensure_user(uow.session, who)
+        certificate = await certificate_of(uow.session, user.id)
+        rows = await uow.session.execute(
+            select(MailRequest, IssuedCertificate.number)
+            .join(IssuedCertificate, IssuedCertificate.id == MailRequest.certificate_id)
+            .where(MailRequest.user_id == user.id)
+            .order_by(MailRequest.id.desc())
+        )
+        requests = tuple(_view(r, n, who.telegram_id) for r, n in rows)
+        await uow.commit()
+    return MailOverview(
+        certificate.number if certificate is not None else None,
+        certificate is not None and certificate.revoked_at is not None,
+        requests,
+    )
+
+
 async def start_request(db: Database, who: TelegramIdentity) -> MailStep:
     """Open the form for a holder of a valid certificate with no request still waiting."""
     async with db.uow() as uow:

@@ -20,6 +20,7 @@ MENU_ITEMS: tuple[str, ...] = (
     "study",
     "results",
     "ticket",
+    "mailing",
     "archive",
     "certificate",
     "contact",

@@ -15,7 +15,14 @@ from core.db.models import Institution, Profile, User
 from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people import TelegramIdentity, ensure_user
-from core.profile_answers import InstitutionMatch, search_institutions, set_id_number, set_text
+from core.profile_answers import (
+    BrowsePage,
+    InstitutionMatch,
+    browse_institutions,
+    search_institutions,
+    set_id_number,
+    set_text,
+)
 from core.profile_fields import (
     CHOICES,
     DERIVED,
@@ -45,6 +52,7 @@ class Screen:
     resumed: bool = False
     matches: tuple[InstitutionMatch, ...] = ()
     searched: str | None = None
+    browse: BrowsePage | None = None  # a page of the registry by kind, when the candidate browses it
 
 
 async def load_profile(session: AsyncSession, who: TelegramIdentity) -> tuple[User, Profile]:
@@ -282,3 +290,16 @@ async def confirm(db: Database, who: TelegramIdentity) -> Screen:
         await dialogs.clear(session, user.id)
         await uow.commit()
     return Screen("done", view)
+
+
+async def browse(db: Database, who: TelegramIdentity, kind_index: int, offset: int) -> Screen:
+    """A page of accepted institutions of one kind, to pick from when typing found nothing."""
+    async with db.uow() as uow:
+        session = uow.session
+        _user, profile, state = await editable(session, who)
+        if state.step != "institution":
+            raise InvalidInput("common.stale_button")
+        page, matches = await browse_institutions(session, kind_index, offset)
+        view = await view_of(session, profile, locked=False)
+        editing = bool(state.data.get("edit"))
+    return Screen("institution", view, editing=editing, matches=matches, browse=page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Institution, Profile, User
@@ -75,6 +75,42 @@ def set_text(profile: Profile, field: str, raw: str, today: date) -> None:
         profile.work_started_on = validate_work_start(raw, today, profile.birth_date)
     else:
         raise InvalidInput("profile.use_buttons", field=LABELS.get(field, field))
+
+
+#: Kinds of accepted employer (DOMAIN: central-enterprise branches, provincial industry organisations and
+#: their member units), in the order the browse buttons show them; labels in profile.kind.<code>.
+BROWSE_KINDS: tuple[str, ...] = ("central_branch", "provincial_org", "member_unit")
+ACCEPTED_FILINGS = ("filed", "to_be_filed")
+
+
+@dataclass(frozen=True, slots=True)
+class BrowsePage:
+    """One page of accepted institutions of a kind."""
+
+    kind_index: int
+    offset: int
+    total: int
+
+
+async def browse_institutions(
+    session: AsyncSession, kind_index: int, offset: int
+) -> tuple[BrowsePage, tuple[InstitutionMatch, ...]]:
+    """Accepted institutions of one kind, by name, a page at a time."""
+    if not 0 <= kind_index < len(BROWSE_KINDS) or offset < 0:
+        raise InvalidInput("common.stale_button")
+    accepted = (Institution.kind == BROWSE_KINDS[kind_index]) & Institution.filing_status.in_(
+        ACCEPTED_FILINGS
+    )
+    total = await session.scalar(select(func.count()).select_from(Institution).where(accepted)) or 0
+    rows = await session.execute(
+        select(Institution.id, Institution.name)
+        .where(accepted)
+        .order_by(Institution.name)
+        .offset(offset)
+        .limit(SEARCH_LIMIT)
+    )
+    matches = tuple(InstitutionMatch(i, n) for i, n in rows.all())
+    return BrowsePage(kind_index, offset, total), matches
 
 
 async def search_institutions(session: AsyncSession, raw: str) -> tuple[str, tuple[InstitutionMatch, ...]]:

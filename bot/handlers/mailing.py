@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Context
@@ -15,6 +15,49 @@ from core import mailing
 from core.dialogs import DialogState
 from core.errors import DomainError
 from core.texts import t
+
+
+async def show_mailing(update: Update, context: Context) -> None:
+    """邮寄服务: the requests with address, state and tracking number, and the button to ask for one."""
+    message = update.effective_message
+    assert message is not None
+    try:
+        view = await mailing.overview(context.bot_data.db, identity(update))
+    except DomainError as error:
+        await reply_error(update, error)
+        return
+    if view.certificate_no is None:
+        await message.reply_text(t("documents.mail.no_certificate"))
+        return
+    lines = [t("documents.mail.header", number=view.certificate_no)]
+    for request in view.requests:
+        state = (
+            t("certs.mail.state_sent", tracking=request.tracking_no)
+            if request.status == "sent"
+            else t("certs.mail.state_requested")
+        )
+        lines.append(
+            t(
+                "documents.mail.line",
+                id=request.id,
+                at=t("common.date", d=request.requested_at.astimezone(context.bot_data.settings.timezone)),
+                recipient=request.recipient,
+                mobile=request.mobile,
+                address=request.address,
+                postcode=request.postcode,
+                state=state,
+            )
+        )
+    if not view.requests:
+        lines.append(t("documents.mail.none_yet"))
+    if view.revoked:
+        lines.append(t("certs.mail.revoked"))
+    markup = None
+    if view.can_request:
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t("certs.cert.mail_button"), callback_data="cert:mail")]]
+        )
+    await message.reply_text("\n".join(lines), reply_markup=markup)
 
 
 async def on_answer(update: Update, context: Context, state: DialogState) -> None:
@@ -94,8 +137,8 @@ async def sent(update: Update, context: Context) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    """Staff commands; the form is reached from 证书查看."""
+    """Staff commands; the form is reached from 邮寄服务 and 证书查看."""
     return [CommandHandler("mail_pending", pending), CommandHandler("mail_sent", sent)]
 
 
-ROUTES = Routes(flows={mailing.MAIL_FLOW: on_answer})
+ROUTES = Routes(menu={"mailing": show_mailing}, flows={mailing.MAIL_FLOW: on_answer})

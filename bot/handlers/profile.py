@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyK
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
+from bot.handlers.info import show_contact
 from bot.handlers.start import identity
 from bot.keyboards import main_menu
 from bot.replies import STALE, error_text, refuse_button
@@ -16,13 +17,15 @@ from core import consent, photos, profile
 from core.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.profile import Screen
+from core.profile_answers import BROWSE_KINDS, SEARCH_LIMIT
 from core.profile_fields import CHOICES, DERIVED, IDENTITY_FLAGS, LABELS, OPTIONAL, REQUIRED
 from core.texts import t
 
 PREFIX = "prof:"
 _BUTTON = re.compile(
     r"prof:(?:(set):([a-z_]{1,20}):(\d{1,2})|(flag):(\d{1,2})|(inst):(\d{1,12})"
-    r"|(edit|next):([a-z_]{1,20})|(ok|photo|keep)|agree:(general|sensitive|no))"
+    r"|(edit|next):([a-z_]{1,20})|(ok|photo|keep)|agree:(general|sensitive|no)"
+    r"|(kind):(\d):(\d{1,4})|(contact))"
 )
 
 
@@ -45,6 +48,52 @@ def _flag_rows(selected: tuple[str, ...]) -> list[list[InlineKeyboardButton]]:
         [InlineKeyboardButton(t("profile.button_done"), callback_data=f"{PREFIX}next:identity_flags")]
     )
     return rows
+
+
+def _browse_rows(screen: Screen) -> list[list[InlineKeyboardButton]]:
+    """Ways on when typing found nothing: the registry by kind, and the contacts."""
+    current = screen.browse.kind_index if screen.browse is not None else None
+    kinds = [
+        InlineKeyboardButton(t(f"profile.kind.{code}"), callback_data=f"{PREFIX}kind:{i}:0")
+        for i, code in enumerate(BROWSE_KINDS)
+        if i != current
+    ]
+    contact = InlineKeyboardButton(t("profile.button_contact"), callback_data=f"{PREFIX}contact")
+    return [kinds, [contact]]
+
+
+def _page_rows(screen: Screen) -> list[list[InlineKeyboardButton]]:
+    page = screen.browse
+    assert page is not None
+    rows = [[InlineKeyboardButton(m.name, callback_data=f"{PREFIX}inst:{m.id}")] for m in screen.matches]
+    nav = []
+    if page.offset > 0:
+        back = max(page.offset - SEARCH_LIMIT, 0)
+        nav.append(
+            InlineKeyboardButton(
+                t("profile.button_previous"), callback_data=f"{PREFIX}kind:{page.kind_index}:{back}"
+            )
+        )
+    if page.offset + SEARCH_LIMIT < page.total:
+        ahead = page.offset + SEARCH_LIMIT
+        nav.append(
+            InlineKeyboardButton(
+                t("profile.button_next"), callback_data=f"{PREFIX}kind:{page.kind_index}:{ahead}"
+            )
+        )
+    if nav:
+        rows.append(nav)
+    return rows
+
+
+def _browse_text(screen: Screen) -> str:
+    page = screen.browse
+    assert page is not None
+    kind = t(f"profile.kind.{BROWSE_KINDS[page.kind_index]}")
+    if not screen.matches:
+        return t("profile.browse_empty", kind=kind)
+    last = page.offset + len(screen.matches)
+    return t("profile.browse_page", kind=kind, total=page.total, first=page.offset + 1, last=last)
 
 
 def _summary(screen: Screen) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -80,6 +129,9 @@ def _question(screen: Screen) -> tuple[str, InlineKeyboardMarkup | None]:
         rows = _choice_rows(step)
     elif step == "identity_flags":
         rows = _flag_rows(screen.view.flags)
+    elif step == "institution" and screen.browse is not None:
+        text = _browse_text(screen)
+        rows = _page_rows(screen) + _browse_rows(screen)
     elif step == "institution" and screen.searched is not None:
         if screen.matches:
             text = t("profile.search_found", text=screen.searched)
@@ -88,6 +140,7 @@ def _question(screen: Screen) -> tuple[str, InlineKeyboardMarkup | None]:
             ]
         else:
             text = t("profile.search_none", text=screen.searched)
+            rows = _browse_rows(screen)
     if step in OPTIONAL and step != "identity_flags":
         rows.append([InlineKeyboardButton(t("profile.button_skip"), callback_data=f"{PREFIX}next:{step}")])
     elif screen.editing and step not in OPTIONAL:
@@ -235,6 +288,12 @@ async def on_button(update: Update, context: Context) -> None:
             screen = await profile.edit(db, who, match[9])
         elif match[8] == "next":
             screen = await profile.finish_step(db, who, match[9])
+        elif match[12]:
+            screen = await profile.browse(db, who, int(match[13]), int(match[14]))
+        elif match[15]:
+            await query.answer()
+            await show_contact(update, context)
+            return
         elif match[10] == "ok":
             screen = await profile.confirm(db, who)
         elif match[10] == "photo":

@@ -75,6 +75,12 @@ async def open_profile(user: EmulatedUser) -> BotMessage:
 
 async def fill_required(user: EmulatedUser, n: int = 1, id_number: str | None = None) -> BotMessage:
     """From 个人信息 to the first work-info question, with valid answers; returns that question."""
+    await fill_until_address(user, n, id_number)
+    return await answer(user, "合肥市蜀山区长江西路 100 号")
+
+
+async def fill_until_address(user: EmulatedUser, n: int = 1, id_number: str | None = None) -> BotMessage:
+    """From 个人信息 to the 联系地址 question, with valid answers; returns that question."""
     await open_profile(user)
     question = await pick(user, RESIDENT)
     assert "证件号码" in question.content
@@ -89,4 +95,4 @@ async def fill_required(user: EmulatedUser, n: int = 1, id_number: str | None = 
     question = await pick(user, "省直")
     question = await pick(user, "企业职工")
     assert "联系地址" in question.content
-    return await answer(user, "合肥市蜀山区长江西路 100 号")
+    return question
