@@ -189,9 +189,9 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
         )
         session.add(notice)
         await session.flush()
-        ack = audience.kind == "liaisons"
+        # staff see 已阅 receipts for every broadcast, so every recipient gets the button to give one
         count = await outbox.queue(
-            session, notice.id, (outbox.Recipient(p.user_id, p.chat_id, ack_required=ack) for p in people)
+            session, notice.id, (outbox.Recipient(p.user_id, p.chat_id, ack_required=True) for p in people)
         )
         await dialogs.clear(session, user.id)
         await uow.commit()

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import outbox
 from core.broadcast import KIND, REPORT_KIND, require_staff
 from core.db import Database
-from core.db.models import Notice, OutboxMessage, User, utcnow
+from core.db.models import Notice, OutboxMessage, StaffMember, User, utcnow
 from core.errors import NotFound
 from core.people import TelegramIdentity
 from core.texts import t
@@ -21,7 +21,7 @@ from core.texts import t
 class Report:
     """How one broadcast went, and which liaisons have not acknowledged it."""
 
-    notice_id: int
+    notice_id: int  # internal: button data only; people read `sender` and `number`
     created_at: datetime
     text: str
     audience_label: str
@@ -32,6 +32,33 @@ class Report:
     acked: int
     ack_expected: int
     not_acked: tuple[str, ...]
+    sender: str = ""  # the staff member who sent it, or the kind of scheduled notice
+    number: int = 1  # the sender's 1st, 2nd… notice of this kind
+
+
+async def _numbered(session: AsyncSession, notice: Notice) -> tuple[str, int]:
+    """Who sent the notice and how many of theirs (of this kind) it makes: numbers people can follow."""
+    same_sender = (
+        Notice.created_by_user_id == notice.created_by_user_id
+        if notice.created_by_user_id is not None
+        else Notice.created_by_user_id.is_(None)
+    )
+    number = await session.scalar(
+        select(func.count()).where(Notice.kind == notice.kind, same_sender, Notice.id <= notice.id)
+    )
+    sender = t(f"notices.kind.{notice.kind}")
+    if notice.created_by_user_id is not None:
+        row = (
+            await session.execute(
+                select(StaffMember.name, User.first_name)
+                .select_from(User)
+                .outerjoin(StaffMember, StaffMember.telegram_id == User.telegram_id)
+                .where(User.id == notice.created_by_user_id)
+            )
+        ).first()
+        if row is not None:
+            sender = row[0] or row[1] or sender
+    return sender, int(number or 1)
 
 
 async def _report(session: AsyncSession, notice: Notice) -> Report:
@@ -62,6 +89,7 @@ async def _report(session: AsyncSession, notice: Notice) -> Report:
         tally.acked,
         int(expected or 0),
         tuple(n or "?" for n in names.all()),
+        *await _numbered(session, notice),
     )
 
 
@@ -94,7 +122,8 @@ def report_text(item: Report) -> str:
     """The delivery report as the sender reads it."""
     text = t(
         "notices.report.body",
-        id=item.notice_id,
+        sender=item.sender,
+        number=item.number,
         audience=item.audience_label,
         text=item.text,
         total=item.total,

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import dialogs
-from core.batches import require_staff
 from core.db import Database
 from core.db.models import Seal, utcnow
 from core.dialogs import DialogState
 from core.errors import Conflict, NotAllowed, NotFound
 from core.people import TelegramIdentity
 from core.seal_image import check_seal, preview_png
+from core.staff.roles import require_staff
 
 SEAL_FLOW = "seal"
 
@@ -51,7 +51,7 @@ async def start_upload(db: Database, who: TelegramIdentity, staff_ids: frozenset
     """Staff open the upload: the next document they send is taken as the seal."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        await dialogs.save(uow.session, actor.id, DialogState(SEAL_FLOW, "upload", {}))
+        await dialogs.save(uow.session, actor.user_id, DialogState(SEAL_FLOW, "upload", {}))
         latest = await uow.session.scalar(
             select(Seal.confirmed_at)
             .where(Seal.confirmed_at.is_not(None))
@@ -66,7 +66,7 @@ async def receive(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
     """Check and store the uploaded seal (the same image is stored once) and ask for confirmation."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        state = await dialogs.load(uow.session, actor.id)
+        state = await dialogs.load(uow.session, actor.user_id)
         if state is None or state.flow != SEAL_FLOW:
             raise NotAllowed("documents.seal.not_uploading")
         image = check_seal(data)
@@ -77,13 +77,13 @@ async def receive(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
                 sha256=image.sha256,
                 width=image.width,
                 height=image.height,
-                uploaded_by_user_id=actor.id,
+                uploaded_by_user_id=actor.user_id,
             )
             uow.session.add(row)
             await uow.session.flush()
         elif row.png == await current_seal(uow.session):
             raise Conflict("documents.seal.same")
-        await dialogs.save(uow.session, actor.id, DialogState(SEAL_FLOW, "confirm", {"seal_id": row.id}))
+        await dialogs.save(uow.session, actor.user_id, DialogState(SEAL_FLOW, "confirm", {"seal_id": row.id}))
         preview = SealPreview(row.id, row.width, row.height, preview_png(row.png))
         await uow.commit()
     return preview
@@ -93,12 +93,12 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
     """Put the previewed seal in use for every certificate and ticket rendered from now on."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        state = await dialogs.load(uow.session, actor.id)
+        state = await dialogs.load(uow.session, actor.user_id)
         if state is None or state.flow != SEAL_FLOW or state.data.get("seal_id") != seal_id:
             raise NotAllowed("common.stale_button")
         row = await uow.session.get(Seal, seal_id, with_for_update=True)
         if row is None:
             raise NotFound("common.stale_button")
         row.confirmed_at = utcnow()
-        await dialogs.clear(uow.session, actor.id)
+        await dialogs.clear(uow.session, actor.user_id)
         await uow.commit()

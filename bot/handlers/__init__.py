@@ -23,6 +23,7 @@ from bot.handlers import (
     quiz,
     registration,
     results,
+    review_export,
     router,
     seal,
     staff,
@@ -51,6 +52,7 @@ FEATURES: tuple[ModuleType, ...] = (
     mailing,  # 邮寄服务
     archive,  # 考试档案
     staff,  # staff desk: review, registries, invitations, rosters, audit
+    review_export,  # 导出审核名单 (staff)
     liaison,  # liaison deep links and rosters
     broadcast,  # staff broadcasts through the outbox
     notices,  # read receipts, mute

@@ -172,7 +172,8 @@ async def reports(update: Update, context: Context) -> None:
     buttons = [
         [
             InlineKeyboardButton(
-                t("notices.broadcast.details", id=i.notice_id), callback_data=f"{PREFIX}r:{i.notice_id}"
+                t("notices.broadcast.details", sender=i.sender, number=i.number),
+                callback_data=f"{PREFIX}r:{i.notice_id}",
             )
         ]
         for i in items

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
-from bot.replies import refuse_button, reply_error
+from bot.replies import reply_error
 from bot.routing import Routes
 from core import seals
 from core.dialogs import DialogState
@@ -65,7 +65,7 @@ async def on_confirm(update: Update, context: Context) -> None:
     try:
         await seals.confirm(context.bot_data.db, who(update), staff_ids(context), int(parts[0]))
     except DomainError as error:
-        await refuse_button(update, error)
+        await reply_error(update, error)
         return
     await reply(update, t("documents.seal.confirmed"))
 

@@ -74,6 +74,7 @@ def item_keyboard(item: ReviewItem, index: int) -> InlineKeyboardMarkup:
         nav.append(button("staff.nav.next", f"stf:q:{index + 1}"))
     nav.append(button("staff.nav.desk", "stf:desk"))
     rows.append(nav)
+    rows.append([button("documents.review_export.button", "rvx:plans")])
     return InlineKeyboardMarkup(rows)
 
 
@@ -93,7 +94,14 @@ async def send_item(update: Update, context: Context, index: int) -> None:
         await reply(
             update,
             t("staff.review.empty"),
-            reply_markup=InlineKeyboardMarkup([[button("staff.nav.desk", "stf:desk")]]),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [
+                        button("staff.nav.desk", "stf:desk"),
+                        button("documents.review_export.button", "rvx:plans"),
+                    ]
+                ]
+            ),
         )
         return
     if update.callback_query is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -132,18 +132,26 @@ def draw_text(
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break text into lines no wider than width, between any two CJK characters or at spaces."""
     lines: list[str] = []
-    current = ""
+    current, current_width = "", 0.0
     for ch in clean(text):
-        candidate = current + ch
-        if current and text_width(candidate, size) > width:
+        advance = _char_width(ch, size)
+        if current and current_width + advance > width:
             if ch in "，。、；：！？）》」』,.;:!?)" and len(current) > 1:
                 lines.append(current[:-1])  # keep closing punctuation off the start of a line
                 current = current[-1] + ch
             else:
                 lines.append(current.rstrip())
                 current = ch.lstrip()
+            current_width = sum(_char_width(c, size) for c in current)
         else:
-            current = candidate
+            current += ch
+            current_width += advance
     if current.strip():
         lines.append(current.rstrip())
     return lines
+
+
+@lru_cache(maxsize=8192)
+def _char_width(ch: str, size: float) -> float:
+    """One character's advance; line widths are sums of these, so wrapping is linear in the text."""
+    return text_width(ch, size)

@@ -15,7 +15,15 @@ CANDIDATE, LIAISON = 9001, 9002
 NOT_STAFF = "仅限鉴定中心工作人员"
 NOT_LIAISON = "仅限机构联络人"
 
-STAFF_COMMANDS = ["/staff", "/audit", "/addstaff 9009 某人", "/removestaff 9009", "/stafflist"]
+STAFF_COMMANDS = [
+    "/staff",
+    "/audit",
+    "/addstaff 9009 某人",
+    "/removestaff 9009",
+    "/stafflist",
+    "/seal",
+    "/review_export",
+]
 # callback data with {reg} and {inst} filled per test; the order puts the deciding button last
 STAFF_BUTTONS = [
     "stf:desk",
@@ -36,6 +44,7 @@ STAFF_BUTTONS = [
     "stf:no:{reg}:1",
     "stf:rt:{reg}:1",
     "stf:rj:{reg}:1:1",
+    "rvx:plans",
     "stf:ok:{reg}:1",
 ]
 LIAISON_BUTTONS = ["lia:r:{inst}", "lia:x:{inst}"]

@@ -32,4 +32,4 @@ async def test_staff_upload_the_seal_as_a_file_see_it_and_confirm_it(bot: BotHar
 async def test_a_candidate_cannot_upload_a_seal(bot: BotHarness) -> None:
     candidate = bot.user(1001, "张三")
     await candidate.send_command("/seal")
-    await said(candidate, "没有权限")
+    await said(candidate, "仅限鉴定中心工作人员")

@@ -49,7 +49,7 @@ async def _start_bot(tmp_path: Path, **settings: str) -> tuple[int, list[str]]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=240)
     lines = [line for line in (out + err).decode().splitlines() if line.strip()]
     assert process.returncode is not None
     return process.returncode, lines
@@ -118,7 +118,7 @@ async def _log_until_ready(tmp_path: Path, emulator: BotApiEmulator, level: str)
     lines: list[str] = []
     try:
         while not any("ready as @" in line for line in lines):
-            raw = await asyncio.wait_for(process.stderr.readline(), timeout=60)
+            raw = await asyncio.wait_for(process.stderr.readline(), timeout=240)
             assert raw, lines
             lines.append(raw.decode().rstrip())
     finally:
