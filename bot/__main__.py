@@ -1,4 +1,4 @@
-"""`python -m bot`: poll Telegram when BOT_TOKEN is set, else the sandbox page (`--terminal`: chat here)."""
+"""`python -m bot`: serve Telegram (polling or webhook) with BOT_TOKEN, else the sandbox (`--terminal`)."""
 
 from __future__ import annotations
 
@@ -28,12 +28,10 @@ def main() -> int:
     except SettingsError as error:
         print(f"配置错误 / configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from bot.logs import configure_logging
+
+    configure_logging(settings)
     log_masking.install([settings.bot_token or ""])  # before anything logs: libraries' records too
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     from bot.startup import EXIT_CODE, demote_alembic_info, failure_line, opening_database
     from core.db.single_process import AnotherProcess, claim_sqlite
 

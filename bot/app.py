@@ -8,17 +8,18 @@ import signal
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
-from telegram.request import HTTPXRequest
 
 from bot import handlers
 from bot.context import App, BotServices, Context
 from bot.delivery import start_delivery
 from bot.late_answers import LateAnswerTolerantBot
 from bot.leading import start_leadership
+from bot.observe import CountingRequest, Metrics, instrument
 from bot.polling import ConfirmingPoller
 from bot.startup import opening_database, warm_up_renderers
 from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
+from bot.webhook import start_webhook, stop_webhook
 from core.db import Database
 from core.db.migrate import upgrade
 from core.db.single_process import claim_sqlite
@@ -42,14 +43,18 @@ async def _post_init(app: App) -> None:
 
         await seed_demo(services.db, settings.timezone)
     services.bot_username = app.bot.username
+    services.bot = app.bot
     await app.bot.set_my_commands(
         [BotCommand(name, t(f"commands.{name}")) for name in ("start", "help", "cancel")]
     )
     services.scheduler = build_scheduler(settings.timezone)
     services.scheduler.start(paused=True)  # its jobs run in the elected process only (bot.leading)
     services.web_runner = await start_web(services)
-    services.delivery = await start_delivery(services.db, app.bot.token, settings.bot_api_url)
+    services.delivery = await start_delivery(
+        services.db, app.bot.token, settings.bot_api_url, on_outcome=services.metrics.count_send
+    )
     await start_leadership(app)
+    services.metrics.scheduler_leader.set(1 if services.is_leader else 0)
     log.info("ready as @%s, web on %s:%s", services.bot_username, settings.web_host, services.web_port)
 
 
@@ -78,12 +83,14 @@ def build_application(settings: Settings, *, token: str | None = None, seed_demo
     bot_token = token or settings.bot_token
     if bot_token is None:
         raise ValueError("build_application needs a token (the sandbox passes the emulator's)")
+    metrics = Metrics()  # this application's own registry
     telegram = LateAnswerTolerantBot(
         bot_token,
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_file_api_url,
-        request=HTTPXRequest(connection_pool_size=256),  # PTB's own defaults for a built bot
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        # PTB's own defaults for a built bot, counting each answer for /metrics
+        request=CountingRequest(metrics, connection_pool_size=256),
+        get_updates_request=CountingRequest(metrics, connection_pool_size=1),
         rate_limiter=AIORateLimiter(overall_max_rate=settings.telegram_overall_rate, max_retries=5),
     )
     app: App = (
@@ -98,9 +105,27 @@ def build_application(settings: Settings, *, token: str | None = None, seed_demo
         .build()
     )
     app.bot_data.settings = settings
+    app.bot_data.metrics = metrics
     app.bot_data.seed_demo = seed_demo
     app.bot_data.routes = handlers.register(app)
+    instrument(app, app.bot_data.routes)
     return app
+
+
+async def start_bot(app: App, *, poll_timeout: int = 10) -> None:
+    """Start receiving updates the way the settings say: a webhook when WEBHOOK_URL is set, else polling."""
+    if app.bot_data.settings.webhook_url is not None:
+        await start_webhook(app)
+    else:
+        await start_polling(app, poll_timeout=poll_timeout)
+
+
+async def stop_bot(app: App) -> None:
+    """Stop what start_bot started."""
+    if app.bot_data.settings.webhook_url is not None:
+        await stop_webhook(app)
+    else:
+        await stop_polling(app)
 
 
 async def start_polling(app: App, *, poll_timeout: int = 10) -> None:
@@ -109,6 +134,7 @@ async def start_polling(app: App, *, poll_timeout: int = 10) -> None:
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
+    await app.bot.delete_webhook()  # polling after webhook mode: Telegram refuses getUpdates while one is set
     poller = ConfirmingPoller(app, poll_timeout=poll_timeout)
     await poller.start()
     app.bot_data.poller = poller
@@ -135,7 +161,7 @@ async def serve(app: App) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await start_polling(app)  # a failed start still closes what it opened
+        await start_bot(app)  # a failed start still closes what it opened
         await stop.wait()
     finally:
-        await stop_polling(app)
+        await stop_bot(app)

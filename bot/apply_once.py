@@ -1,6 +1,6 @@
 """Handle one update at most once, whichever process receives it and however often Telegram sends it.
 
-Both ways in (long polling and, later, a webhook) hand each update here: it is skipped if a record of this
+Both ways in (long polling and a webhook request) hand each update here: it is skipped if a record of this
 very update exists (core.redelivery: id and fingerprint, no id ceiling), otherwise handled with every commit
 recording it, so a crash between the commit and Telegram's confirmation cannot apply it twice.
 """
@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from bot.context import App
 from bot.keyboards import main_menu
 from bot.late_answers import PRESSING_CHAT
+from bot.observe import trace_update
 from core import redelivery
 from core.db.engine import CURRENT_PERSON
 from core.db.update_marks import CURRENT_UPDATE, UpdateMark
@@ -26,23 +27,25 @@ log = logging.getLogger(__name__)
 async def handle_once(app: App, update: Update, *, moved_on: bool = False) -> None:
     """Apply the update unless it was applied before; run it in a task of its own (it sets context)."""
     db = app.bot_data.db
-    # one person's updates never run in two processes at once (an advisory lock per transaction, PostgreSQL)
-    CURRENT_PERSON.set(update.effective_user.id if update.effective_user is not None else None)
-    fingerprint = redelivery.fingerprint(update.to_dict())
-    if await redelivery.was_applied(db, update.update_id, fingerprint):
-        log.info("update %s was applied before; skipped", update.update_id)
-        await _tell_already_applied(app, update, moved_on)
-        return
-    mark = UpdateMark(update.update_id, fingerprint)
-    CURRENT_UPDATE.set(mark)  # this task's own context: every commit while handling records the update
-    PRESSING_CHAT.set(update.effective_chat.id if update.effective_chat is not None else None)
-    try:
-        await app.update_processor.process_update(update, app.process_update(update))
-    finally:
+    with trace_update(app, update) as trace:
+        # one person's updates never run in two processes at once (an advisory lock, PostgreSQL)
+        CURRENT_PERSON.set(update.effective_user.id if update.effective_user is not None else None)
+        fingerprint = redelivery.fingerprint(update.to_dict())
+        if await redelivery.was_applied(db, update.update_id, fingerprint):
+            log.info("update %s was applied before; skipped", update.update_id)
+            trace.result = "duplicate"
+            await _tell_already_applied(app, update, moved_on)
+            return
+        mark = UpdateMark(update.update_id, fingerprint)
+        CURRENT_UPDATE.set(mark)  # this task's own context: every commit while handling records the update
+        PRESSING_CHAT.set(update.effective_chat.id if update.effective_chat is not None else None)
         try:
-            await redelivery.finish(db, mark)
-        except Exception:
-            log.exception("could not record update %s as applied", update.update_id)
+            await app.update_processor.process_update(update, app.process_update(update))
+        finally:
+            try:
+                await redelivery.finish(db, mark)
+            except Exception:
+                log.exception("could not record update %s as applied", update.update_id)
 
 
 async def _tell_already_applied(app: App, update: Update, moved_on: bool) -> None:

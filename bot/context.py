@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.delivery import Delivery
+    from bot.observe import Metrics
     from bot.polling import ConfirmingPoller
     from bot.sandbox_session import SandboxSession
+    from bot.webhook import WebhookReceiver
     from core.db import Database
     from core.db.leader import Leadership
     from core.db.single_process import ProcessLock
@@ -40,6 +42,9 @@ class BotServices:
         self.poller: ConfirmingPoller | None = None
         self.process_lock: ProcessLock | None = None  # SQLite: this process owns the file
         self.leadership: Leadership | None = None  # whether this process runs the scheduled jobs
+        self.webhook: WebhookReceiver | None = None  # set in webhook mode, before the web server starts
+        self._metrics: Metrics | None = None
+        self.bot: ExtBot[Any] | None = None  # set in post_init, for the readiness probe's getMe
         # the server clock every time rule reads; tests and the sandbox replace it to move time forward
         self.clock: Callable[[], datetime] = utcnow
         self.sandbox: SandboxSession | None = None  # only in the sandbox: its page, personas and clock
@@ -63,6 +68,17 @@ class BotServices:
     def is_leader(self) -> bool:
         """Tell whether this process runs the scheduled jobs (bot.leading)."""
         return self.leadership is not None and self.leadership.is_leader
+
+    @property
+    def metrics(self) -> Metrics:
+        """Return this application's metrics (its own Prometheus registry)."""
+        if self._metrics is None:
+            raise RuntimeError("metrics used before build_application set them")
+        return self._metrics
+
+    @metrics.setter
+    def metrics(self, value: Metrics) -> None:
+        self._metrics = value
 
     @property
     def db(self) -> Database:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,9 +41,16 @@ class BotApiSender:
     300 it decides whether one core keeps up.
     """
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        token: str,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> None:
         self.session = session
         self.url = f"{base_url}{token}/"
+        self.on_outcome = on_outcome  # e.g. the metrics counting sends by result
 
     async def __call__(self, item: Outgoing) -> Outcome:
         payload: dict[str, Any] = {"chat_id": item.chat_id}
@@ -60,8 +68,12 @@ class BotApiSender:
             async with self.session.post(self.url + method, json=payload) as response:
                 body = await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
-            return Failed(f"network: {type(error).__name__}: {error}"[:200])
-        return outcome_of(body)
+            outcome: Outcome = Failed(f"network: {type(error).__name__}: {error}"[:200])
+        else:
+            outcome = outcome_of(body)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
 
 
 def outcome_of(body: Any) -> Outcome:
@@ -119,6 +131,7 @@ async def start_delivery(
     *,
     rate: float = 29.0,
     concurrency: int = 8,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Delivery:
     """Start draining the outbox on this event loop; delivery reports are queued as broadcasts finish."""
     session = make_session(concurrency)
@@ -127,7 +140,7 @@ async def start_delivery(
         if await broadcast_reports.queue_reports(db, notice_ids):
             worker.wake()
 
-    sender = BotApiSender(session, base_url, token)
+    sender = BotApiSender(session, base_url, token, on_outcome)
     worker = DeliveryWorker(db, sender, rate=rate, concurrency=concurrency, after_flush=after_flush)
     task = asyncio.create_task(worker.run(), name="outbox-delivery")
     return Delivery(worker, task, session)

@@ -83,9 +83,11 @@ class ConfirmingPoller:
             log.critical("Telegram refused the bot token; check BOT_TOKEN")
             await self._pause(30)
         except TelegramError as error:  # network trouble, or Conflict: another instance polls the same bot
+            self._app.bot_data.metrics.errors.labels("get_updates").inc()
             log.warning("getUpdates failed (%s); retrying", error)
             await self._pause(2)
         except Exception:
+            self._app.bot_data.metrics.errors.labels("get_updates").inc()
             log.exception("getUpdates failed unexpectedly; retrying")
             await self._pause(5)
         finally:

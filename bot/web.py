@@ -1,28 +1,25 @@
-"""The built-in web server (health check, certificate verification), sharing the bot's event loop."""
+"""The built-in web server (health, metrics, certificate verification, webhook), on the bot's event loop."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot import web_sandbox, web_verify
+from bot import web_health, web_sandbox, web_verify
 from bot.context import BotServices
 
 SERVICES = web.AppKey("services", BotServices)
-
-
-async def health(request: web.Request) -> web.Response:
-    """Let a load balancer or a test see the process is serving."""
-    return web.json_response({"ok": True})
 
 
 def build_web_app(services: BotServices) -> web.Application:
     """Assemble routes; features add theirs here in one visible list."""
     app = web.Application()
     app[SERVICES] = services
-    app.router.add_get("/healthz", health)
+    app.add_routes(web_health.routes(SERVICES))
     app.add_routes(web_verify.routes(SERVICES))
     if services.sandbox is not None:  # only against the local emulator: no token, no sandbox routes
         app.add_routes(web_sandbox.routes(SERVICES))
+    if services.webhook is not None:
+        app.router.add_post(services.settings.webhook_path, services.webhook.receive)
     return app
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -74,6 +75,18 @@ class Settings:
     telegram_overall_rate: int = 30
     # days after a plan ends before its photos, proofs and non-passers' personal fields are deleted
     retention_days: int = 180
+    # webhook mode when set: Telegram POSTs updates here (the path is served by the built-in web server)
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_max_connections: int = 40
+    log_format: str = "text"  # text | json (one object per line)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL, which the web server answers."""
+        if self.webhook_url is None:
+            raise RuntimeError("webhook_path asked for without WEBHOOK_URL")
+        return urlsplit(self.webhook_url).path or "/"
 
     @property
     def bot_file_api_url(self) -> str:
@@ -140,4 +153,32 @@ class Settings:
             values["telegram_overall_rate"] = _int("TELEGRAM_OVERALL_RATE", raw, 0, 10_000)
         if (raw := get("RETENTION_DAYS")) is not None:
             values["retention_days"] = _int("RETENTION_DAYS", raw, 1, 36_500)
+        values.update(_webhook(get, str(values.get("bot_api_url", TELEGRAM_API_URL))))
+        if (raw := get("LOG_FORMAT")) is not None:
+            if raw.lower() not in {"text", "json"}:
+                raise SettingsError(f"LOG_FORMAT: expected text or json, got {raw!r}")
+            values["log_format"] = raw.lower()
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _webhook(get: Callable[[str], str | None], api_url: str) -> dict[str, object]:
+    """Check the webhook keys together: a URL needs a secret, and Telegram itself delivers only to HTTPS."""
+    url, secret, connections = get("WEBHOOK_URL"), get("WEBHOOK_SECRET"), get("WEBHOOK_MAX_CONNECTIONS")
+    values: dict[str, object] = {}
+    if connections is not None:
+        values["webhook_max_connections"] = _int("WEBHOOK_MAX_CONNECTIONS", connections, 1, 100)
+    if url is None:
+        if secret is not None:
+            raise SettingsError("WEBHOOK_SECRET: set WEBHOOK_URL too (webhook mode), or remove it to poll")
+        return values
+    values["webhook_url"] = _url("WEBHOOK_URL", url)
+    if api_url == TELEGRAM_API_URL and not url.startswith("https://"):
+        raise SettingsError(f"WEBHOOK_URL: Telegram delivers only to https:// URLs, got {url!r}")
+    if secret is None:
+        raise SettingsError("WEBHOOK_SECRET: required with WEBHOOK_URL (1-256 characters A-Z a-z 0-9 _ -)")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise SettingsError(
+            "WEBHOOK_SECRET: expected 1-256 characters from A-Z a-z 0-9 _ - (Telegram's rule)"
+        )
+    values["webhook_secret"] = secret
+    return values

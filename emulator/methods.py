@@ -56,18 +56,32 @@ async def set_webhook(emu: BotApiEmulator, params: dict[str, Any], files: Any) -
     url = str(params.get("url") or "")
     if url and not url.startswith("https://") and not url.startswith("http://"):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = params.get("secret_token")
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+        raise bad_request("secret token contains unallowed characters")
+    connections = params.get("max_connections")
+    if connections is not None and not 1 <= int(connections) <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
     queue = emu.updates
     queue.webhook_url = url
-    queue.webhook_secret = params.get("secret_token")
+    queue.webhook_secret = str(secret) if secret is not None else None
+    queue.webhook_max_connections = int(connections) if connections is not None else 40
+    queue.last_error_date = queue.last_error_message = None
     if isinstance(params.get("allowed_updates"), list):
         queue.allowed_updates = frozenset(str(x) for x in params["allowed_updates"])
     if params.get("drop_pending_updates"):
         queue.drop_pending()
+    if url:
+        emu.webhook.start()
+        emu.webhook.wake()
+    else:
+        await emu.webhook.stop()
     return True
 
 
 async def delete_webhook(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
     emu.updates.webhook_url = ""
+    await emu.webhook.stop()
     if params.get("drop_pending_updates"):
         emu.updates.drop_pending()
     return True

@@ -18,6 +18,7 @@ from emulator.params import ApiError, read_params
 from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, EmulatorStats, FileStore, message_json
 from emulator.updates import UpdateQueue
 from emulator.user import EmulatedUser
+from emulator.webhook import WebhookPusher
 
 _UNSET: Any = object()
 
@@ -34,6 +35,8 @@ class BotApiEmulator:
         strict_html: bool = True,
         callback_query_ttl: float = 15.0,
         sent_log_size: int = 200_000,
+        webhook_timeout: float = 30.0,
+        webhook_retry_base: float = 0.1,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -46,6 +49,9 @@ class BotApiEmulator:
         self.sent_log: deque[tuple[float, int, str]] = deque(maxlen=sent_log_size)
         self.files = FileStore()
         self.updates = UpdateQueue()
+        # setWebhook starts it; `webhook.targets = [url, …]` spreads deliveries round-robin over several bots
+        self.webhook = WebhookPusher(self.updates, timeout=webhook_timeout, retry_base=webhook_retry_base)
+        self.updates.on_change = self.webhook.wake
         self.users: dict[int, EmulatedUser] = {}
         self.commands: dict[str, list[JSON]] = {}
         self.callbacks: dict[str, tuple[EmulatedUser, float, asyncio.Future[CallbackAnswer]]] = {}
@@ -89,6 +95,7 @@ class BotApiEmulator:
 
     async def stop(self) -> None:
         self.updates.wake_all()
+        await self.webhook.stop()
         for _, _, future in self.callbacks.values():
             if not future.done():
                 future.cancel()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from emulator.params import ApiError
@@ -33,6 +34,9 @@ class UpdateQueue:
         self.webhook_secret: str | None = None
         self.webhook_max_connections = 40
         self.closed = False
+        self.on_change: Callable[[], None] | None = None  # the webhook pusher's wake-up
+        self.last_error_date: int | None = None  # of the latest failed webhook delivery
+        self.last_error_message: str | None = None
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -45,9 +49,7 @@ class UpdateQueue:
         self._delivered[update_id] = update
         if len(self._delivered) > 10_000:
             del self._delivered[next(iter(self._delivered))]
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self._changed()
         return update_id
 
     def redeliver(self, update_id: int) -> None:
@@ -57,9 +59,25 @@ class UpdateQueue:
             return
         ordered = sorted([*self._pending, update], key=lambda u: int(u["update_id"]))
         self._pending = deque(ordered)
+        self._changed()
+
+    def _changed(self) -> None:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        if self.on_change is not None:
+            self.on_change()
+
+    def pending(self) -> list[JSON]:
+        """The updates not yet confirmed (or acknowledged by the webhook), oldest first."""
+        return list(self._pending)
+
+    def remove(self, update: JSON) -> None:
+        """Forget an update the webhook acknowledged."""
+        try:
+            self._pending.remove(update)
+        except ValueError:
+            pass
 
     def export(self) -> tuple[int, list[JSON]]:
         """The next update id and the unconfirmed messages, to carry over a restart as Telegram does."""
@@ -90,6 +108,10 @@ class UpdateQueue:
             return
         while self._pending and self._pending[0]["update_id"] < offset:
             self._pending.popleft()
+
+    def is_allowed(self, update: JSON) -> bool:
+        """Tell whether the bot asked for this kind of update (allowed_updates)."""
+        return self._allowed(update)
 
     def _allowed(self, update: JSON) -> bool:
         allowed = self.allowed_updates
@@ -155,6 +177,9 @@ class UpdateQueue:
             "has_custom_certificate": False,
             "pending_update_count": len(self._pending),
         }
+        if self.webhook_url and self.last_error_date is not None:
+            info["last_error_date"] = self.last_error_date
+            info["last_error_message"] = self.last_error_message
         if self.webhook_url:
             info["max_connections"] = self.webhook_max_connections
             if self.allowed_updates is not None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
+import pytest
+
 from core import broadcast
 from emulator import EmulatedUser
 from tests.e2e.harness import BotHarness
 from tests.service.test_notices import seed_programme
+
+pytestmark = pytest.mark.webhook  # also run with the bot in webhook mode
 
 
 async def prepare(bot: BotHarness) -> dict[str, int]:

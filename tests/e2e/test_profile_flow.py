@@ -3,6 +3,7 @@ after a restart, the summary with edit buttons, and the one-ID-per-account rule.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from core.db import Database
@@ -10,6 +11,8 @@ from core.db.models import Photo, Profile, User
 from tests.e2e.factories import make_institution, resident_id_for
 from tests.e2e.harness import BotHarness
 from tests.e2e.profile_steps import RESIDENT, answer, fill_required, jpeg, open_profile, pick, reply_to
+
+pytestmark = pytest.mark.webhook  # also run with the bot in webhook mode
 
 
 async def profile_of(database_url: str, telegram_id: int) -> Profile | None:

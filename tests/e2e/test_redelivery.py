@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core.db import Database
@@ -20,6 +21,7 @@ async def records_of(db: Database, update_id: int) -> int:
     return int(found or 0)
 
 
+@pytest.mark.webhook
 async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
     bot: BotHarness, db: Database
 ) -> None:
@@ -42,6 +44,7 @@ async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
     assert await records_of(db, name_update) == 1
 
 
+@pytest.mark.webhook
 async def test_a_question_handed_out_again_after_a_restart_is_not_answered_twice(bot: BotHarness) -> None:
     user = bot.user(3102, "李四")
     await user.send_command("/help")
@@ -57,6 +60,7 @@ async def test_a_question_handed_out_again_after_a_restart_is_not_answered_twice
     assert (await user.next_message()).content
 
 
+# polling only: the poller sees both updates in one batch; a webhook delivers them one by one
 async def test_no_note_when_the_person_already_went_on_after_the_answer(bot: BotHarness) -> None:
     user = bot.user(3103, "王五")
     await user.send_command("/help")
@@ -73,6 +77,7 @@ async def test_no_note_when_the_person_already_went_on_after_the_answer(bot: Bot
     await user.expect_silence(0.5)
 
 
+@pytest.mark.webhook
 async def test_updates_sent_while_the_bot_is_down_are_all_answered_once_it_is_back(bot: BotHarness) -> None:
     users = [bot.user(3110 + n, f"考生{n}") for n in range(5)]
     await bot.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from core.db import Database
@@ -12,6 +13,8 @@ from emulator import EmulatedUser
 from tests.e2e.factories import make_candidate, make_institution, make_plan
 from tests.e2e.harness import BotHarness
 from tests.e2e.profile_steps import fill_required, jpeg, pick, reply_to
+
+pytestmark = pytest.mark.webhook  # also run with the bot in webhook mode
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

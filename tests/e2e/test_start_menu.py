@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from aiohttp import ClientSession
 from sqlalchemy import select
 
 from core.db import Database
 from core.db.models import User
 from tests.e2e.harness import BotHarness
+
+pytestmark = pytest.mark.webhook  # also run with the bot in webhook mode
 
 MENU = [
     ["个人信息", "考生须知", "我的报名"],

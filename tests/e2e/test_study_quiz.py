@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from core.db import Database
@@ -11,6 +12,8 @@ from core.db.models import AttemptItem, QuizAttempt
 from tests.e2e.harness import BotHarness
 from tests.e2e.study_chat import answer_questions, edited, hand_in, start_quiz, study_whole_course
 from tests.e2e.study_factories import answer_key, install_clock, prepare
+
+pytestmark = pytest.mark.webhook  # also run with the bot in webhook mode
 
 
 async def test_a_candidate_studies_180_minutes_and_passes_the_quiz(
