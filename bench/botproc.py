@@ -2,7 +2,8 @@
 
     python -m bench.botproc echo|bot API_URL [DATABASE_URL]
 
-The real bot runs with PTB's overall 30 messages/s limiter lifted unless BENCH_TELEGRAM_RATE=1.
+The real bot runs with PTB's overall 30 messages/s limiter lifted unless BENCH_TELEGRAM_RATE=1. With
+WEBHOOK_URL, WEBHOOK_SECRET and WEB_PORT in the environment it takes the emulator's webhook POSTs instead.
 With BENCH_PROFILE=FILE it runs under cProfile and writes its stats to FILE.bot or FILE.echo on SIGTERM.
 """
 
@@ -55,7 +56,7 @@ def _count_statements(engine: object) -> None:
 
 async def serve(kind: str, api_url: str, database_url: str | None) -> None:
     """Run until SIGTERM (a clean stop) or SIGKILL (the crash benchmark)."""
-    from bot.app import build_application, start_polling, stop_polling
+    from bot.app import build_application, start_bot, stop_bot
     from core.settings import Settings
 
     if kind == "echo":
@@ -71,9 +72,12 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
             env["TELEGRAM_OVERALL_RATE"] = "0"
         if database_url:
             env["DATABASE_URL"] = database_url
+        for key in ("WEBHOOK_URL", "WEBHOOK_SECRET", "WEB_PORT"):  # webhook mode, e.g. for several processes
+            if os.environ.get(key):
+                env[key] = os.environ[key]
         settings = dataclasses.replace(Settings.from_env(env))
         app = build_application(settings, token=TOKEN)
-        await start_polling(app, poll_timeout=5)
+        await start_bot(app, poll_timeout=5)
         _count_statements(app.bot_data.db.engine.sync_engine)
     print("ready", flush=True)
     stop = asyncio.Event()
@@ -85,7 +89,7 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
         await app.stop()
         await app.shutdown()
     else:
-        await stop_polling(app)
+        await stop_bot(app)
 
 
 def main(argv: list[str]) -> int:
