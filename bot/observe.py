@@ -128,7 +128,6 @@ def trace_update(app: App, update: Update) -> Iterator[UpdateTrace]:
         trace.result = "error"
         raise
     finally:
-        CURRENT_TRACE.reset(token)
         if trace.handler is None and trace.result == "ok":
             trace.result = "unhandled"
         handler = trace.handler or NO_HANDLER
@@ -140,6 +139,7 @@ def trace_update(app: App, update: Update) -> Iterator[UpdateTrace]:
         log.debug(
             "update %s by %s: %s in %.1f ms", trace.update_id, handler, trace.result, trace.elapsed * 1000
         )
+        CURRENT_TRACE.reset(token)
 
 
 def _enter(name: str) -> None:
