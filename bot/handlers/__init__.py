@@ -18,6 +18,7 @@ from bot.handlers import (
     mailing,
     notices,
     plan_import,
+    plans,
     privacy,
     profile,
     quiz,
@@ -53,6 +54,7 @@ FEATURES: tuple[ModuleType, ...] = (
     archive,  # 考试档案
     staff,  # staff desk: review, registries, invitations, rosters, audit
     review_export,  # 导出审核名单 (staff)
+    plans,  # /plans: create, edit, close and archive exam plans (staff)
     liaison,  # liaison deep links and rosters
     broadcast,  # staff broadcasts through the outbox
     notices,  # read receipts, mute
