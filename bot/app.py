@@ -6,10 +6,10 @@ import asyncio
 import logging
 import signal
 
-from telegram import BotCommand
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot import handlers
+from bot.command_menus import publish_all
 from bot.context import App, BotServices, Context
 from bot.delivery import start_delivery
 from bot.late_answers import LateAnswerTolerantBot
@@ -24,7 +24,6 @@ from core.db import Database
 from core.db.migrate import upgrade
 from core.db.single_process import claim_sqlite
 from core.settings import Settings
-from core.texts import t
 from scheduler import build_scheduler
 
 log = logging.getLogger(__name__)
@@ -44,9 +43,7 @@ async def _post_init(app: App) -> None:
         await seed_demo(services.db, settings.timezone)
     services.bot_username = app.bot.username
     services.bot = app.bot
-    await app.bot.set_my_commands(
-        [BotCommand(name, t(f"commands.{name}")) for name in ("start", "help", "cancel")]
-    )
+    await publish_all(app.bot, services.db, settings.staff_ids)
     services.scheduler = build_scheduler(settings.timezone)
     services.scheduler.start(paused=True)  # its jobs run in the elected process only (bot.leading)
     services.web_runner = await start_web(services)

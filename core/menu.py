@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from core import dialogs
 from core.db import Database
 from core.db.models import Plan
+from core.onboarding import Checklist, Opening, checklist, registration_opening
 from core.people import TelegramIdentity, ensure_user, is_staff
 
 # The portal's menu, in the order candidates know it; labels live in the catalogue under menu.item.<key>.
@@ -34,6 +36,9 @@ class Greeting:
 
     first_name: str
     is_staff: bool
+    # staff: what the programme still lacks; others: whether and when registration opens
+    setup: Checklist | None = None
+    opening: Opening | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +56,30 @@ class PlanDates:
     pass_score: int
 
 
-async def greet(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) -> Greeting:
-    """Record the visit and leave any unfinished flow (its saved answers stay) so the menu starts clean."""
+async def greet(
+    db: Database,
+    who: TelegramIdentity,
+    staff_ids: frozenset[int],
+    *,
+    now: datetime | None = None,
+    tz: ZoneInfo | None = None,
+) -> Greeting:
+    """Record the visit and leave any unfinished flow (its saved answers stay) so the menu starts clean.
+
+    Given the time, staff also get the setup checklist and everyone else learns whether registration is open.
+    """
     async with db.uow() as uow:
         user = await ensure_user(uow.session, who)
         await dialogs.clear(uow.session, user.id)
         staff = await is_staff(uow.session, who.telegram_id, staff_ids)
+        setup = opening = None
+        if now is not None and tz is not None:
+            if staff:
+                setup = await checklist(uow.session)
+            else:
+                opening = await registration_opening(uow.session, now, tz)
         await uow.commit()
-    return Greeting(first_name=who.first_name, is_staff=staff)
+    return Greeting(first_name=who.first_name, is_staff=staff, setup=setup, opening=opening)
 
 
 async def published_plans(db: Database) -> list[PlanDates]:

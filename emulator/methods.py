@@ -105,17 +105,51 @@ async def get_file(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> J
     }
 
 
-def _commands_key(params: dict[str, Any]) -> str:
-    """``"default"``, ``"all_private_chats"``, ``"chat:42"``... plus ``"|lang"`` when a language is given."""
+_SCOPE_TYPES = frozenset(
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
+
+
+def _commands_key(emu: BotApiEmulator, params: dict[str, Any]) -> str:
+    """``"default"``, ``"all_private_chats"``, ``"chat:42"``... plus ``"|lang"`` when a language is given.
+
+    As on Telegram, an unknown scope type is refused, and so is a chat scope naming a chat the bot cannot see
+    (a user who never started it).
+    """
     scope = params.get("scope") if isinstance(params.get("scope"), dict) else {"type": "default"}
     assert isinstance(scope, dict)
-    key = str(scope.get("type", "default"))
-    if "chat_id" in scope:
-        key += f":{scope['chat_id']}"
+    kind = str(scope.get("type", "default"))
+    if kind not in _SCOPE_TYPES:
+        raise bad_request("BOT_COMMAND_SCOPE_INVALID")
+    key = kind
+    if kind.startswith("chat"):
+        raw = scope.get("chat_id")
+        chat_id = int(raw) if isinstance(raw, int | str) and str(raw).lstrip("-").isdigit() else None
+        user = emu.users.get(chat_id) if chat_id is not None else None
+        if user is None or not user.started:
+            raise bad_request("chat not found")
+        key += f":{chat_id}"
     if "user_id" in scope:
         key += f":{scope['user_id']}"
     language = params.get("language_code")
     return f"{key}|{language}" if language else key
+
+
+def visible_commands(emu: BotApiEmulator, chat_id: int, language: str | None = None) -> list[JSON]:
+    """The menu a private chat's client shows: its chat scope, else all private chats, else the default."""
+    for key in (f"chat:{chat_id}", "all_private_chats", "default"):
+        for lang_key in ([f"{key}|{language}"] if language else []) + [key]:
+            if lang_key in emu.commands:
+                return list(emu.commands[lang_key])
+    return []
 
 
 async def set_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
@@ -134,16 +168,16 @@ async def set_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: An
         cleaned.append({"command": name.lower(), "description": description})
     if len(cleaned) > 100:
         raise bad_request("too many commands")
-    emu.commands[_commands_key(params)] = cleaned
+    emu.commands[_commands_key(emu, params)] = cleaned
     return True
 
 
 async def get_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> list[JSON]:
-    return list(emu.commands.get(_commands_key(params), []))
+    return list(emu.commands.get(_commands_key(emu, params), []))
 
 
 async def delete_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
-    emu.commands.pop(_commands_key(params), None)
+    emu.commands.pop(_commands_key(emu, params), None)
     return True
 
 

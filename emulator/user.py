@@ -50,6 +50,13 @@ class EmulatedUser:
         self.last_update_id: int | None = None  # of the latest message this user sent, for redeliver()
 
     # ----- identity -------------------------------------------------------------------------
+    @property
+    def command_menu(self) -> list[str]:
+        """The command names this user's client lists in its menu (chat scope, else the wider ones)."""
+        from emulator.methods import visible_commands
+
+        return [c["command"] for c in visible_commands(self.emu, self.id, self.language_code)]
+
     def user_json(self) -> JSON:
         out: JSON = {"id": self.id, "is_bot": False, "first_name": self.first_name}
         if self.last_name:

@@ -17,6 +17,7 @@ from bot.handlers import (
     liaison,
     mailing,
     notices,
+    onboarding,
     plan_import,
     plans,
     privacy,
@@ -55,6 +56,7 @@ FEATURES: tuple[ModuleType, ...] = (
     staff,  # staff desk: review, registries, invitations, rosters, audit
     review_export,  # 导出审核名单 (staff)
     plans,  # /plans: create, edit, close and archive exam plans (staff)
+    onboarding,  # the setup checklist's buttons (staff)
     liaison,  # liaison deep links and rosters
     broadcast,  # staff broadcasts through the outbox
     notices,  # read receipts, mute

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.command_menus import publish_for
 from bot.context import Context
 from bot.handlers.roster_view import send_roster, send_workbook
 from bot.handlers.staff_common import button, callback_parts, notify, reply, staff_ids, stale, who
@@ -34,7 +35,9 @@ async def accept_liaison(update: Update, context: Context, payload: str) -> None
     if bound.already:
         await reply(update, t("liaison.invite.already", institution=bound.institution))
         return
+    await publish_for(context.bot, who(update).telegram_id, Role.LIAISON)
     if bound.replaced_telegram_id is not None:
+        await publish_for(context.bot, bound.replaced_telegram_id, Role.CANDIDATE)
         await notify(
             context, bound.replaced_telegram_id, t("liaison.invite.replaced", institution=bound.institution)
         )

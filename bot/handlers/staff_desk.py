@@ -5,11 +5,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.command_menus import publish_for
 from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from bot.handlers.templates import template_keyboard
+from core.command_menus import role_menu
 from core.dialogs import DialogState
 from core.errors import InvalidInput
+from core.people import Role
 from core.staff import desk, institutions, known_certificates, liaisons, roles
 from core.staff.audit import AuditLine
 from core.staff.imports import ImportReport
@@ -233,6 +236,7 @@ async def add_staff(update: Update, context: Context) -> None:
     entry = await roles.add_staff(
         context.bot_data.db, who(update), staff_ids(context), telegram_id, " ".join(args[1:])
     )
+    await publish_for(context.bot, entry.telegram_id, Role.STAFF)
     await reply(update, t("staff.members.added", telegram_id=entry.telegram_id, name=entry.name or "-"))
 
 
@@ -241,6 +245,8 @@ async def remove_staff(update: Update, context: Context) -> None:
     args = context.args or []
     telegram_id = int(args[0]) if len(args) == 1 and args[0].isdigit() else 0
     await roles.remove_staff(context.bot_data.db, who(update), staff_ids(context), telegram_id)
+    role = await role_menu(context.bot_data.db, telegram_id, staff_ids(context))
+    await publish_for(context.bot, telegram_id, role)
     await reply(update, t("staff.members.removed", telegram_id=args[0]))
 
 

@@ -38,7 +38,7 @@ async def test_staff_are_told_about_the_staff_desk(bot: BotHarness) -> None:
 
 async def test_commands_are_registered_with_telegram(bot: BotHarness) -> None:
     names = [c["command"] for c in bot.emulator.commands.get("default", [])]
-    assert names == ["start", "help", "cancel"]
+    assert names == ["start", "help", "cancel", "verify", "mute", "unmute"]
 
 
 async def test_every_menu_button_answers(bot: BotHarness) -> None:

@@ -133,6 +133,30 @@ async def test_commands_are_stored_per_scope(api: Api, emu: BotApiEmulator) -> N
     assert await api.ok("getMyCommands") == []
 
 
+async def test_a_chat_scope_overrides_the_default_for_that_chat_only(api: Api, emu: BotApiEmulator) -> None:
+    staff, candidate = emu.user(1001, started=True), emu.user(1002, started=True)
+    default = [{"command": "start", "description": "开始"}]
+    staff_menu = [*default, {"command": "staff", "description": "工作台"}]
+    assert await api.ok("setMyCommands", commands=default, scope={"type": "default"}) is True
+    assert await api.ok("setMyCommands", commands=staff_menu, scope={"type": "chat", "chat_id": 1001}) is True
+    assert await api.ok("getMyCommands", scope={"type": "chat", "chat_id": 1001}) == staff_menu
+    assert (staff.command_menu, candidate.command_menu) == (["start", "staff"], ["start"])
+    assert await api.ok("deleteMyCommands", scope={"type": "chat", "chat_id": "1001"}) is True
+    assert staff.command_menu == ["start"]
+
+
+async def test_a_chat_scope_for_a_chat_the_bot_cannot_see_is_refused(api: Api, emu: BotApiEmulator) -> None:
+    emu.user(1003, started=False)
+    commands = [{"command": "start", "description": "开始"}]
+    for chat_id in (4242, 1003):
+        status, body = await api.call(
+            "setMyCommands", commands=commands, scope={"type": "chat", "chat_id": chat_id}
+        )
+        assert status == 400 and body["description"] == "Bad Request: chat not found"
+    status, body = await api.call("getMyCommands", scope={"type": "everyone"})
+    assert status == 400 and body["description"] == "Bad Request: BOT_COMMAND_SCOPE_INVALID"
+
+
 async def test_stats_count_requests_messages_and_errors(api: Api, emu: BotApiEmulator) -> None:
     emu.user(1001, started=True)
     await api.ok("sendMessage", chat_id=1001, text="x")
