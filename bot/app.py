@@ -40,7 +40,7 @@ async def _post_init(app: App) -> None:
     if services.seed_demo:
         from core.demo import seed_demo
 
-        await seed_demo(services.db, settings.timezone)
+        await seed_demo(services.db, settings.timezone, settings.staff_ids)
     services.bot_username = app.bot.username
     services.bot = app.bot
     await publish_all(app.bot, services.db, settings.staff_ids)

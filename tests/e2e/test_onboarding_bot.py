@@ -1,4 +1,4 @@
-"""A new deployment: staff see what is missing with a button for each; candidates learn when registering opens.
+"""A new deployment: staff see what is missing, a button for each; candidates learn when registering opens.
 
 Command menus: candidates' commands in the default scope, staff's and liaisons' in their own chat's scope,
 following /addstaff and /removestaff.

@@ -9,8 +9,9 @@ from sqlalchemy import func, select, text
 from core import dialogs, menu
 from core.db import Database
 from core.db.migrate import upgrade
-from core.db.models import Institution, Plan, User
+from core.db.models import AuditEntry, Institution, Plan, User
 from core.demo import seed_demo
+from core.onboarding import checklist
 from core.people import TelegramIdentity
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -62,11 +63,14 @@ async def test_a_unit_of_work_without_commit_leaves_no_trace(db: Database) -> No
         assert await uow.session.scalar(select(User).where(User.telegram_id == 99)) is None
 
 
-async def test_demo_data_is_seeded_once(db: Database) -> None:
-    assert await seed_demo(db, SHANGHAI) is True
-    assert await seed_demo(db, SHANGHAI) is False
+async def test_demo_data_is_seeded_once_through_the_staff_services(db: Database) -> None:
+    assert await seed_demo(db, SHANGHAI, frozenset({10001})) is True
+    assert await seed_demo(db, SHANGHAI, frozenset({10001})) is False
     async with db.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(Plan)) == 1
         assert await uow.session.scalar(select(func.count()).select_from(Institution)) == 3
+        assert (await checklist(uow.session)).complete
+        actions = set((await uow.session.scalars(select(AuditEntry.action))).all())
+    assert {"plan.create", "institutions.import"} <= actions
     plans = await menu.published_plans(db)
     assert plans[0].required_study_minutes == 180
