@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from telegram.ext import CommandHandler
 
+from core.command_menus import MENUS
 from core.db.models import Plan
 from tests.e2e.factories import make_institution
 from tests.e2e.harness import STAFF_ID, BotHarness
@@ -103,3 +105,15 @@ async def test_a_restart_gives_every_staff_member_their_menu_again(bot: BotHarne
     assert "plans" in bot.staff().command_menu
     async with bot.running.bot_data.db.uow() as uow:
         assert await uow.session.scalar(select(Plan.id)) is None
+
+
+async def test_every_menu_command_has_a_handler_and_every_command_is_in_a_menu(bot: BotHarness) -> None:
+    registered = {
+        command
+        for group in bot.running.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    listed = set().union(*MENUS.values())
+    assert listed == registered
