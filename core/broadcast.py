@@ -115,7 +115,9 @@ async def choices(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
     async with db.uow() as uow:
         await require_staff(uow.session, who, staff_ids)
         if kind == "plan":
-            plans = await uow.session.execute(select(Plan.id, Plan.name).order_by(Plan.id.desc()).limit(20))
+            plans = await uow.session.execute(
+                select(Plan.id, Plan.name).where(Plan.status != "archived").order_by(Plan.id.desc()).limit(20)
+            )
             return [Choice(name, str(pid)) for pid, name in plans.all()]
         if kind == "institution":
             rows = await uow.session.execute(

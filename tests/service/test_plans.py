@@ -173,3 +173,26 @@ async def test_plans_are_listed_open_then_upcoming_with_counts_by_stage(db: Data
     assert [(p.phase, p.registrations) for p in listed] == [("open", 2), ("upcoming", 0)]
     assert listed[0].counts["submitted"] == listed[0].counts["approved"] == 1
     assert listed[1].draft.registration_start == date(2027, 7, 30)
+
+
+async def test_moving_the_study_window_tells_approved_candidates_still_studying(db: Database) -> None:
+    view = await create(db)
+    approved = await candidate(db, 1001, view.id, "approved")
+    await candidate(db, 1002, view.id, "draft")
+    change = await plans.update_plan(
+        db, STAFF, STAFF_IDS, view.id, {"study_end": "2026-08-30"}, now=NOW, tz=TZ
+    )
+    async with db.uow() as uow:
+        rows = (await uow.session.execute(select(OutboxMessage.user_id, OutboxMessage.text))).all()
+    assert (change.moved, [user_id for user_id, _ in rows]) == (("study",), [approved])
+    assert "在线学习与考核时间改为" in rows[0][1] and "2026年8月30日" in rows[0][1]
+
+
+async def test_a_window_moved_wholly_in_the_past_tells_nobody(db: Database) -> None:
+    view = await create(db)
+    await candidate(db, 1001, view.id, "draft")
+    later = datetime(2026, 9, 10, tzinfo=TZ)
+    change = await plans.update_plan(
+        db, STAFF, STAFF_IDS, view.id, {"registration_end": "2026-08-15"}, now=later, tz=TZ
+    )
+    assert (change.moved, change.told) == (("registration",), 0)
