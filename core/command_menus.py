@@ -32,6 +32,7 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "broadcast",
     "broadcasts",
     "audit",
+    "privacy",
     "addstaff",
     "removestaff",
     "stafflist",
