@@ -14,6 +14,8 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "start",
     "staff",
     "plans",
+    "import_plans",
+    "templates",
     "import_course",
     "import_questions",
     "import_blueprint",

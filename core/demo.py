@@ -68,14 +68,16 @@ async def seed_demo(db: Database, tz: ZoneInfo, staff_ids: frozenset[int]) -> bo
         }
     )
     await import_institutions(db, actor, staff_ids, _registry_csv(), "demo_institutions.csv")
-    await create_plan(db, actor.telegram_id, staff_ids, draft, tz=tz)
-    await course.import_course(db, actor.telegram_id, staff_ids, _content("course.toml"), "course.toml")
-    await quiz_bank.import_bank(
-        db, actor.telegram_id, staff_ids, _content("question_bank.csv"), "question_bank.csv"
-    )
-    await quiz_bank.import_blueprint(
-        db, actor.telegram_id, staff_ids, _content("blueprint.toml"), "blueprint.toml"
-    )
+    plan = await create_plan(db, actor.telegram_id, staff_ids, draft, tz=tz)
+    async with db.uow() as uow:  # the functions /import_course, /import_questions, /import_blueprint apply
+        await course.apply_course_file(uow.session, plan.id, _content("course.toml"), "course.toml")
+        await quiz_bank.apply_bank_file(
+            uow.session, plan.id, _content("question_bank.csv"), "question_bank.csv"
+        )
+        await quiz_bank.apply_blueprint_file(
+            uow.session, plan.id, _content("blueprint.toml"), "blueprint.toml"
+        )
+        await uow.commit()
     study_end = date.fromisoformat(_demo_dates(today)["study_end"])
     for offset in (5, 12):
         day = (study_end + timedelta(days=offset)).isoformat()

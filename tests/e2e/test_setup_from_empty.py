@@ -12,6 +12,8 @@ from importlib import resources
 from sqlalchemy import func, select
 
 from core.db.models import Batch, BlueprintEntry, CourseModule, Institution, Plan, User
+from emulator import EmulatedUser
+from tests.e2e.batch_steps import new_batch_by_dialog
 from tests.e2e.factories import csv_bytes, institution_rows, message_containing
 from tests.e2e.harness import BotHarness
 from tests.e2e.profile_steps import fill_required, jpeg, pick, reply_to
@@ -42,6 +44,14 @@ category = "政策法规与职业道德"
 count = 3
 points = 10
 """.encode()
+
+
+async def choose_plan(staff: EmulatedUser, command: str) -> None:
+    """Send the import command and press the plan's button, as the import asks."""
+    await staff.send_command(command)
+    menu = await staff.next_message()
+    await staff.press(next(b for b in menu.buttons if b.startswith(PLAN_NO)))
+    await staff.next_message()
 
 
 def shipped(name: str) -> bytes:
@@ -78,24 +88,21 @@ async def staff_sets_up_the_programme(bot: BotHarness) -> None:
 
     await create_plan(bot, PLAN_NO)
 
-    await staff.send_command("/import_course")
-    await staff.next_message()
+    await choose_plan(staff, "/import_course")
     await staff.send_document(shipped("course.toml"), "course.toml", "application/toml")
     assert "课程已导入" in (await message_containing(staff, "课程")).content
 
-    await staff.send_command("/import_questions")
-    await staff.next_message()
+    await choose_plan(staff, "/import_questions")
     await staff.send_document(shipped("question_bank.csv"), "question_bank.csv", "text/csv")
     assert "题库已导入" in (await message_containing(staff, "题库")).content
 
-    await staff.send_command("/import_blueprint")
-    await staff.next_message()
+    await choose_plan(staff, "/import_blueprint")
     await staff.send_document(BLUEPRINT, "组卷方案.toml", "application/toml")
     assert "组卷方案已生效" in (await message_containing(staff, "组卷")).content
 
     day = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
-    await staff.send_command("/batch_new", f"{PLAN_NO} {day} 09:00 60 合肥市蜀山区 省职业技能鉴定中心三楼")
-    assert "已创建线下培训批次" in (await staff.next_message()).content
+    done = await new_batch_by_dialog(staff, PLAN_NO, day, "09:00", "合肥市蜀山区 省职业技能鉴定中心三楼", 60)
+    assert "已创建线下培训批次" in done, done
 
     await staff.send_command("/start")
     await staff.next_message()
