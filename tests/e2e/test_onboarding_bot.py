@@ -30,7 +30,7 @@ async def test_staff_on_an_empty_database_get_a_checklist_whose_buttons_fix_each
     assert "还差 6 项" in checklist.text and "❌ 考评计划" in checklist.text
     assert len(checklist.buttons) == 6 and "新建考评计划" in checklist.buttons
     await staff.press("导入在线课程")
-    assert "请先用 /plans 新建考评计划" in (await staff.next_message()).text  # the import asks for a plan first
+    assert "请先用 /plans 新建考评计划" in (await staff.next_message()).text
     await staff.press("导入评价机构名录")
     await staff.next_message()
     await staff.press("新建考评计划")
