@@ -35,6 +35,8 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "broadcasts",
     "audit",
     "privacy",
+    "review_export",
+    "seal",
     "addstaff",
     "removestaff",
     "stafflist",
