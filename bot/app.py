@@ -16,7 +16,7 @@ from bot.late_answers import LateAnswerTolerantBot
 from bot.leading import start_leadership
 from bot.observe import CountingRequest, Metrics, instrument
 from bot.polling import ConfirmingPoller
-from bot.startup import opening_database, warm_up_renderers
+from bot.startup import opening_database
 from bot.update_processor import PerUserUpdateProcessor
 from bot.web import start_web
 from bot.webhook import start_webhook, stop_webhook
@@ -36,7 +36,6 @@ async def _post_init(app: App) -> None:
         services.process_lock = claim_sqlite(settings.database_url)  # a second process on SQLite stops here
         services.db = Database(settings.database_url)
         await upgrade(services.db.engine)
-    warm_up_renderers()
     if services.seed_demo:
         from core.demo import seed_demo
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,20 +76,3 @@ def demote_alembic_info() -> None:
         if not any(isinstance(f, AlembicInfoAsDebug) for f in handler.filters):
             handler.addFilter(AlembicInfoAsDebug())
 
-
-_WARMING: set[asyncio.Task[object]] = set()
-
-
-def warm_up_renderers() -> None:
-    """Load the PDF fonts in a worker thread now, so the first 准考证 or certificate is not seconds late."""
-    from core.render.typeface import font_stack
-
-    task: asyncio.Task[object] = asyncio.ensure_future(asyncio.to_thread(font_stack))
-    _WARMING.add(task)
-    task.add_done_callback(_warmed)
-
-
-def _warmed(task: asyncio.Task[object]) -> None:
-    _WARMING.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        logging.getLogger(__name__).warning("PDF fonts could not be loaded ahead: %s", task.exception())
