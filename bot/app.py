@@ -62,8 +62,8 @@ async def _post_shutdown(app: App) -> None:
     if services.leadership is not None:
         await services.leadership.stop()
         services.leadership = None
-    if services.scheduler is not None and services.scheduler.running:
-        services.scheduler.shutdown(wait=False)
+    if services.scheduler is not None:
+        await services.scheduler.stop()  # before the database closes under a running job
     if services.web_runner is not None:
         await services.web_runner.cleanup()
     if services._db is not None:

@@ -13,7 +13,7 @@ from core.db.models.base import utcnow
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from scheduler import ProgrammeScheduler
 
     from bot.delivery import Delivery
     from bot.observe import Metrics
@@ -32,7 +32,7 @@ class BotServices:
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self._db: Database | None = None
-        self.scheduler: AsyncIOScheduler | None = None
+        self.scheduler: ProgrammeScheduler | None = None
         self.web_runner: web.AppRunner | None = None
         self.web_port: int | None = None
         self.bot_username: str = ""

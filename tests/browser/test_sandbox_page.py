@@ -224,7 +224,7 @@ async def test_a_person_plays_candidate_staff_and_clock_through_to_the_ticket(
         # 7. staff seat the candidate in the first batch; the ticket PDF opens in the browser
         await chat.persona("王老师")
         listing = await chat.say("/batches", "线下培训批次")
-        batch = re.search(r"#(\d+) 第一期", await listing.inner_text())
+        batch = re.search(r"#(\d+) 第1期线下培训", await listing.inner_text())
         assert batch, await listing.inner_text()
         await chat.say(f"/batch_assign {batch.group(1)}", "安排 1 人")
         await chat.persona("张三")
