@@ -13,7 +13,6 @@ from core.db.models.base import utcnow
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from scheduler import ProgrammeScheduler
 
     from bot.delivery import Delivery
     from bot.observe import Metrics
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from core.db.leader import Leadership
     from core.db.single_process import ProcessLock
     from core.settings import Settings
+    from scheduler import ProgrammeScheduler
 
 
 class BotServices:

@@ -11,10 +11,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 STOP_WAIT_SECONDS = 10.0
 
 
-class DrainingExecutor(AsyncIOExecutor):
-    """APScheduler's asyncio executor, whose running jobs can be awaited before the database closes under them."""
+class DrainingExecutor(AsyncIOExecutor):  # type: ignore[misc]
+    """APScheduler's asyncio executor whose running jobs can be awaited before the database closes."""
 
-    async def drain(self, timeout: float) -> None:
+    async def drain(self, timeout: float) -> None:  # noqa: ASYNC109
         """Let running jobs finish, then cancel what is left and wait for the cancellations to settle."""
         running = [future for future in getattr(self, "_pending_futures", ()) if not future.done()]
         if not running:
@@ -26,8 +26,8 @@ class DrainingExecutor(AsyncIOExecutor):
             await asyncio.wait(late, timeout=timeout)
 
 
-class ProgrammeScheduler(AsyncIOScheduler):
-    """The asyncio scheduler with a stop that waits for running jobs (APScheduler's own shutdown cancels them)."""
+class ProgrammeScheduler(AsyncIOScheduler):  # type: ignore[misc]
+    """The asyncio scheduler whose stop waits for running jobs (APScheduler's own shutdown cancels them)."""
 
     def __init__(self, timezone: ZoneInfo) -> None:
         self.draining = DrainingExecutor()
@@ -37,8 +37,8 @@ class ProgrammeScheduler(AsyncIOScheduler):
             job_defaults={"coalesce": True, "misfire_grace_time": 3600},
         )
 
-    async def stop(self, timeout: float = STOP_WAIT_SECONDS) -> None:
-        """Stop firing, let the jobs already running finish, then shut down, so none is cut off mid-transaction."""
+    async def stop(self, timeout: float = STOP_WAIT_SECONDS) -> None:  # noqa: ASYNC109
+        """Stop firing, let running jobs finish, then shut down, so none is cut off mid-transaction."""
         if not self.running:
             return
         self.pause()
