@@ -5,14 +5,16 @@ from __future__ import annotations
 from telegram import Update
 
 from core.errors import DomainError
+from core.normalise import visible
 from core.texts import t
 
 STALE = "common.stale_button"
 
 
 def error_text(error: DomainError) -> str:
-    """Return the catalogue text for a domain error."""
-    return t(error.key, **error.params)
+    """Return the catalogue text for a domain error; an echoed value loses its invisible characters, so a
+    refusal never sends on the NUL or escape sequence it refused."""
+    return t(error.key, **{k: visible(v, None) if isinstance(v, str) else v for k, v in error.params.items()})
 
 
 async def reply_error(update: Update, error: DomainError) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +15,7 @@ from core.db import Database
 from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, QuizAttempt, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import guard_text, parse_date
+from core.normalise import ID_MAX, clean_text, parse_int
 from core.people import TelegramIdentity, ensure_user, is_staff
 from core.texts import t
 
@@ -145,15 +145,12 @@ def batch_sequence(batch: Batch) -> int:
 
 def parse_batch_id(raw: str) -> int:
     """Read the batch number staff typed (e.g. 3 or #3)."""
-    text = unicodedata.normalize("NFKC", raw).strip().lstrip("#")
-    if not text.isdigit() or len(text) > 9:
-        raise InvalidInput("offline.batch.bad_id", value=raw[:20])
-    return int(text)
+    return parse_int(clean_text(raw, code=True).lstrip("#"), low=1, high=ID_MAX, error="offline.batch.bad_id")
 
 
 def parse_time(raw: str) -> str:
     """A start time staff typed, as HH:MM."""
-    match = re.fullmatch(r"([01]?\d|2[0-3])[:：]([0-5]\d)", unicodedata.normalize("NFKC", raw).strip())
+    match = re.fullmatch(r"([01]?\d|2[0-3])[:：]([0-5]\d)", clean_text(raw, code=True))
     if match is None:
         raise InvalidInput("offline.batch.bad_time", value=raw[:20])
     return f"{int(match.group(1)):02d}:{match.group(2)}"
@@ -161,10 +158,7 @@ def parse_time(raw: str) -> str:
 
 def parse_capacity(raw: str) -> int:
     """A batch size staff typed, 1 to MAX_CAPACITY."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_CAPACITY:
-        raise InvalidInput("offline.batch.bad_capacity", value=raw[:20], max=MAX_CAPACITY)
-    return int(text)
+    return parse_int(raw, low=1, high=MAX_CAPACITY, error="offline.batch.bad_capacity")
 
 
 async def create_batch(

@@ -16,6 +16,7 @@ from core.db import Database
 from core.db.models import Institution, Notice, Plan, User
 from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.normalise import clean_text
 from core.people import TelegramIdentity, ensure_user, is_staff
 from core.texts import t
 
@@ -77,7 +78,7 @@ async def start(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) 
 
 def check_text(text: str, *, caption: bool) -> str:
     """Refuse an empty text or one over Telegram's limit (4096, or 1024 under a document)."""
-    cleaned = text.strip()
+    cleaned = clean_text(text, multiline=True)
     limit = MAX_CAPTION if caption else MAX_TEXT
     if not cleaned and not caption:
         raise InvalidInput("notices.broadcast.empty")

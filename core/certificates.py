@@ -14,6 +14,7 @@ from core.db import Database
 from core.db.models import Examiner, IssuedCertificate, Photo, Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import guard_text, mask_id
+from core.normalise import clean_text
 from core.people import TelegramIdentity, ensure_user
 from core.render.certificate import CertificateData, render_certificate
 from core.seals import current_seal
@@ -177,8 +178,9 @@ async def my_certificate(db: Database, who: TelegramIdentity) -> CertificateDocu
 
 def checked_number(raw: str) -> str:
     """Normalise a typed or scanned number and reject it by its check character before any lookup."""
+    raw = clean_text(raw, code=True)
     if not is_well_formed(raw):
-        raise InvalidInput("certs.verify.malformed", number=raw.strip()[:40])
+        raise InvalidInput("certs.verify.malformed", number=raw[:40])
     return normalise(raw)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +27,7 @@ from core.db.models import (
 from core.dialogs import DialogState
 from core.errors import InvalidInput
 from core.examiners import enter_examiner, parse_levels
+from core.normalise import clean_text, parse_int
 from core.people import TelegramIdentity
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
@@ -41,6 +41,7 @@ _FAIL = {"不合格", "未通过", "否", "fail", "failed", "n", "no", "0"}
 
 def parse_ticket(raw: str) -> str:
     """A ticket number as printed, or refuse."""
+    raw = clean_text(raw, code=True)
     if not is_valid_ticket_number(raw):
         raise InvalidInput("offline.exam.bad_ticket", value=raw[:32])
     return normalise_ticket(raw)
@@ -48,20 +49,17 @@ def parse_ticket(raw: str) -> str:
 
 def parse_id_number(raw: str) -> str:
     """An ID number compared as stored: no spaces, upper-case X."""
-    return "".join(unicodedata.normalize("NFKC", raw).split()).upper()
+    return "".join(clean_text(raw, code=True).split()).upper()
 
 
 def parse_score(raw: str) -> int:
     """A whole score from 0 to 100."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    if not text.isdigit() or int(text) > 100:
-        raise InvalidInput("offline.exam.bad_score", value=raw[:20])
-    return int(text)
+    return parse_int(raw, low=0, high=100, error="offline.exam.bad_score")
 
 
 def parse_verdict(raw: str) -> bool:
     """合格 / 不合格 (and their common spellings) to pass or fail."""
-    text = unicodedata.normalize("NFKC", raw).strip().casefold()
+    text = clean_text(raw, code=True).casefold()
     if text in _PASS:
         return True
     if text in _FAIL:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +9,7 @@ from core.batches import require_staff
 from core.db import Database
 from core.db.models import Examiner, Institution, IssuedCertificate, Plan, Profile, Registration
 from core.errors import InvalidInput
+from core.normalise import clean_text
 from core.people import TelegramIdentity
 from core.render.xlsx import write_table
 from core.scoring import examinable_levels
@@ -26,7 +25,7 @@ _LEVEL_ALIASES = {
 def parse_levels(raw: str) -> list[str]:
     """Read a level scope such as 「五级、四级」 or 「3,4,5」 into the level names, lowest first."""
     levels = examinable_levels()
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = clean_text(raw, code=True)
     if text in ("", "全部", "五级至三级"):
         return list(levels)
     picked: set[int] = set()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -11,6 +10,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from core.errors import InvalidInput
+from core.normalise import clean_text
 
 Gender = Literal["男", "女"]
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -61,7 +61,7 @@ def today_or_local(today: date | None) -> date:
 
 def compact(raw: str) -> str:
     """Full-width to ASCII, drop spaces and dashes people type in long numbers, upper-case."""
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw)).upper()
+    return re.sub(r"[\s\-]", "", clean_text(raw, code=True)).upper()
 
 
 def mod11_2_check(body17: str) -> str:

@@ -22,6 +22,7 @@ from core.id_numbers import (
     validate_resident_id,
     validate_uscc,
 )
+from core.normalise import clean_text
 
 __all__ = [  # ID numbers and credit codes, re-exported for existing imports
     "Gender",
@@ -40,16 +41,12 @@ __all__ = [  # ID numbers and credit codes, re-exported for existing imports
 MESSAGE_LIMIT = 4096
 _DOTS = str.maketrans({"・": "·", "•": "·", "･": "·", "‧": "·", "∙": "·", "⋅": "·"})
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI
+CERTIFICATE_NUMBER_MIN, CERTIFICATE_NUMBER_MAX = 4, 64
 
 
 def parse_date(raw: str) -> date | None:
     """Read YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日 or YYYYMMDD; None when it is not a real date."""
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = clean_text(raw, code=True)
     m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text) or re.fullmatch(
         r"(\d{4})(\d{2})(\d{2})", text
     )
@@ -105,11 +102,9 @@ def _is_latin_letter(ch: str) -> bool:
 
 def validate_name(raw: str, id_type: IdType = IdType.RESIDENT) -> str:
     """Accept Chinese names (· for minority names, rare characters) and Latin names on foreign IDs."""
-    name = unicodedata.normalize("NFC", raw).strip().translate(_DOTS)
+    name = clean_text(raw).translate(_DOTS)
     if not name:
         raise InvalidInput("identity.name_empty")
-    if any(_is_control(c) for c in name):
-        raise InvalidInput("identity.name_control")
     if any(unicodedata.category(c) == "Nd" for c in name):
         raise InvalidInput("identity.name_digits")
     if all(_is_cjk(c) or c == "·" for c in name):
@@ -132,7 +127,7 @@ def validate_name(raw: str, id_type: IdType = IdType.RESIDENT) -> str:
 
 def validate_mobile(raw: str) -> str:
     """Mainland mobile numbers, tolerating +86, spaces, dashes and brackets; returns the 11 digits."""
-    digits = re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", raw))
+    digits = re.sub(r"[\s\-()（）]", "", clean_text(raw, code=True))
     digits = re.sub(r"^(\+86|0086|86(?=\d{11}$))", "", digits)
     if not re.fullmatch(r"1[3-9]\d{9}", digits):
         raise InvalidInput("identity.mobile_format")
@@ -151,7 +146,7 @@ def mask_id(number: str) -> str:
 
 def validate_email(raw: str) -> str:
     """Pragmatic local@domain.tld check (IDN domains allowed); returns it with the domain lower-cased."""
-    email = unicodedata.normalize("NFKC", raw).strip()
+    email = clean_text(raw, code=True)
     if len(email) > 254:
         raise InvalidInput("identity.email_too_long", max=254)
     local, at, domain = email.rpartition("@")
@@ -172,7 +167,7 @@ def validate_email(raw: str) -> str:
 
 def validate_postcode(raw: str) -> str:
     """Chinese postcodes are exactly six digits."""
-    code = compact(raw)
+    code = compact(clean_text(raw, code=True))
     if not re.fullmatch(r"\d{6}", code):
         raise InvalidInput("identity.postcode_format")
     return code
@@ -181,12 +176,8 @@ def validate_postcode(raw: str) -> str:
 def guard_text(
     raw: str, field: str, max_len: int = MESSAGE_LIMIT, min_len: int = 1, multiline: bool = False
 ) -> str:
-    """The guard for any free text: trimmed, no control characters, within the field's length."""
-    text = unicodedata.normalize("NFC", raw).strip()
-    if multiline:
-        text = text.replace("\r\n", "\n")
-    if any(_is_control(c) and not (multiline and c in "\n\t") for c in text):
-        raise InvalidInput("identity.text_control", field=field)
+    """The guard for any free text: core.normalise's hygiene first, then the field's length."""
+    text = clean_text(raw, multiline=multiline, field=field)
     if not text:
         raise InvalidInput("identity.text_empty", field=field)
     if len(text) > max_len:
@@ -225,9 +216,13 @@ def check_chinese_address(text: str) -> str:
     return text
 
 
-def validate_certificate_number(raw: str) -> str:
-    """Certificate numbers vary by issuer and era, so only sanity is checked."""
-    return guard_text(raw, "证书编号", max_len=64)
+def validate_certificate_number(raw: str, error: str = "identity.certificate_number_format") -> str:
+    """ASCII letters and digits, upper-cased, with the spaces and dashes people type between groups dropped,
+    so a typed number and a registry row compare equal however either was written."""
+    text = re.sub(r"[\s\-]", "", clean_text(raw, code=True)).upper()
+    if not re.fullmatch(rf"[A-Z0-9]{{{CERTIFICATE_NUMBER_MIN},{CERTIFICATE_NUMBER_MAX}}}", text):
+        raise InvalidInput(error, min=CERTIFICATE_NUMBER_MIN, max=CERTIFICATE_NUMBER_MAX)
+    return text
 
 
 def validate_issuer(raw: str) -> str:
@@ -242,7 +237,7 @@ def validate_occupation(raw: str) -> str:
 
 def validate_work_start(raw: str, today: date | None = None, birth_date: date | None = None) -> date:
     """参加工作时间: accepts a day or just YYYY-MM; not in the future and not before age 14."""
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = clean_text(raw, code=True)
     month = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", text)
     started = parse_date(text)
     if started is None and month and 1 <= int(month[2]) <= 12:

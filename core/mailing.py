@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from core.db.models import IssuedCertificate, MailRequest, User, utcnow
 from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import validate_address, validate_mobile, validate_name, validate_postcode
+from core.normalise import clean_text, parse_id
 from core.people import TelegramIdentity, ensure_user
 
 MAIL_FLOW = "mail"
@@ -184,7 +184,7 @@ async def pending(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
 
 
 def _tracking(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw).strip().upper()
+    text = clean_text(raw, code=True).upper()
     if not re.fullmatch(r"[A-Z0-9]{8,30}", text):
         raise InvalidInput("certs.mail.bad_tracking", value=raw[:40])
     return text
@@ -196,9 +196,10 @@ async def mark_sent(
     """Record that a request was posted, with its tracking number, from `申请编号 快递单号`."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        if len(args) != 2 or not args[0].lstrip("#").isdigit():
+        if len(args) != 2:
             raise InvalidInput("certs.mail.sent_usage")
-        request_id, tracking = int(args[0].lstrip("#")), _tracking(args[1])
+        request_id = parse_id(clean_text(args[0], code=True).lstrip("#"), error="certs.mail.sent_usage")
+        tracking = _tracking(args[1])
         row = await uow.session.get(MailRequest, request_id, with_for_update=True)
         if row is None:
             raise NotFound("certs.mail.no_request", id=request_id)

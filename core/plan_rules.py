@@ -8,7 +8,6 @@ calendar days and a window runs through the end of its last day (core.windows.Wi
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from core.errors import InvalidInput
 from core.identity import parse_date
+from core.normalise import clean_text
 from core.texts import t
 from core.windows import PlanWindows, Window
 
@@ -79,13 +79,13 @@ class PlanDraft:
         return values
 
 
-def _clean(raw: str) -> str:
-    return unicodedata.normalize("NFKC", raw).strip()
+def _clean(raw: str, field: str) -> str:
+    return clean_text(raw, code=True, field=field)
 
 
 def parse_plan_no(raw: str) -> str:
     """The portal's plan number: 16 digits, e.g. 2020120000000019 (full-width digits and spaces tolerated)."""
-    text = re.sub(r"\s+", "", _clean(raw))
+    text = re.sub(r"\s+", "", _clean(raw, "plan_no"))
     if not text.isascii() or not text.isdigit() or len(text) != PLAN_NO_DIGITS:
         raise InvalidInput("plans.bad.plan_no", field="plan_no", value=raw.strip()[:40], length=len(text))
     return text
@@ -93,15 +93,17 @@ def parse_plan_no(raw: str) -> str:
 
 def parse_name(raw: str) -> str:
     """A plan name staff and candidates read, one line of 4–60 characters without control characters."""
-    text = unicodedata.normalize("NFC", raw).strip()
-    if any(unicodedata.category(c).startswith("C") for c in text) or not NAME_MIN <= len(text) <= NAME_MAX:
+    text = clean_text(raw, field="name")
+    if not NAME_MIN <= len(text) <= NAME_MAX:
         raise InvalidInput("plans.bad.name", field="name", min=NAME_MIN, max=NAME_MAX, length=len(text))
     return text
 
 
 def parse_occupations(raw: str) -> tuple[str, ...]:
     """Occupations (工种) separated by 、 ， , ； ; or line breaks; each a plain name, none twice."""
-    items = [item.strip() for item in _SEPARATOR_RE.split(unicodedata.normalize("NFC", raw))]
+    items = [
+        item.strip() for item in _SEPARATOR_RE.split(clean_text(raw, multiline=True, field="occupations"))
+    ]
     names = [item for item in items if item]
     if not names:
         raise InvalidInput("plans.bad.occupations_empty", field="occupations")
@@ -126,7 +128,7 @@ def parse_occupations(raw: str) -> tuple[str, ...]:
 
 def parse_day(raw: str, field: str) -> date:
     """One calendar day typed as 2026-07-30, 2026/7/30, 2026年7月30日 or 20260730; impossible days refused."""
-    day = parse_date(raw)
+    day = parse_date(_clean(raw, field))
     if day is None:
         raise InvalidInput("plans.bad.date", field=field, value=raw.strip()[:30])
     return day
@@ -134,7 +136,7 @@ def parse_day(raw: str, field: str) -> date:
 
 def parse_window(raw: str, field: str) -> tuple[date, date]:
     """A window typed on one line, e.g. `2026-07-30 至 2026-08-16`; the end day is included."""
-    parts = [p for p in _WINDOW_SPLIT.split(_clean(raw)) if p]
+    parts = [p for p in _WINDOW_SPLIT.split(_clean(raw, f"{field}_start")) if p]
     if len(parts) != 2:
         raise InvalidInput("plans.bad.window_format", field=f"{field}_start", value=raw.strip()[:40])
     start = parse_day(parts[0], f"{field}_start")

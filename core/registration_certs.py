@@ -149,12 +149,15 @@ async def _is_known(session: AsyncSession, user: User, kind: str, field: str, nu
     wanted = parse_or_none(number)
     if kind != "skill" or id_number is None or wanted is None:
         return False
-    rows = await session.scalars(
-        select(KnownCertificate.occupation).where(
-            KnownCertificate.id_number == id_number, KnownCertificate.number == wanted
+    rows = await session.execute(
+        select(KnownCertificate.number, KnownCertificate.occupation).where(
+            KnownCertificate.id_number == id_number
         )
     )
-    return any(normalise_name(occupation) == normalise_name(field) for occupation in rows.all())
+    return any(  # compared in registry form, since rows imported before it was ASCII-only may hold dashes
+        parse_or_none(known) == wanted and normalise_name(occupation) == normalise_name(field)
+        for known, occupation in rows.all()
+    )
 
 
 async def _create(session: AsyncSession, user: User, data: dict[str, Any]) -> CertPrompt:

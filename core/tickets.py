@@ -27,6 +27,7 @@ from core.db.models import (
 from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import mask_id
+from core.normalise import clean_text
 from core.people import TelegramIdentity, ensure_user
 from core.render.ticket import TicketData, render_ticket
 from core.seals import current_seal
@@ -67,8 +68,9 @@ class Absentee:
 
 def normalise_ticket(raw: str) -> str:
     """Turn what staff typed or a scanner produced into the printed ticket number, or refuse it."""
+    raw = clean_text(raw, code=True)
     if not is_valid_ticket_number(raw):
-        raise InvalidInput("offline.checkin.malformed", code=raw.strip()[:32])
+        raise InvalidInput("offline.checkin.malformed", code=raw[:32])
     return normalise_ticket_number(raw)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.db.models import AuditEntry, Profile, User
+from core.errors import InvalidInput
+from core.normalise import clean_text, parse_id
 from core.texts import t
 
 RECENT_LIMIT = 20
@@ -54,10 +57,10 @@ async def record(
 
 async def find_candidate_ids(session: AsyncSession, query: str) -> list[int]:
     """Users matching a Telegram id, an ID number or a name, for the audit filter."""
-    query = query.strip()
+    query = clean_text(query, code=True)
     conditions = [Profile.id_number == query.upper(), Profile.name == query]
-    if query.isdigit():
-        conditions.append(User.telegram_id == int(query))
+    with suppress(InvalidInput):  # an ID number or a name is not a Telegram id
+        conditions.append(User.telegram_id == parse_id(query))
     rows = await session.scalars(
         select(User.id).outerjoin(Profile, Profile.user_id == User.id).where(or_(*conditions))
     )

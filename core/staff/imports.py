@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import normalise
 from core.errors import InvalidInput
 from core.spreadsheets import RowError, TableInvalid
 from core.staff import audit
@@ -33,7 +33,7 @@ class ImportReport:
 
 def clean_text(raw: str, max_len: int) -> str:
     """Normalise a free-text cell (full-width forms, stray spaces) and refuse overlong values."""
-    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    text = " ".join(normalise.clean_text(raw, code=True, multiline=True).split())
     if len(text) > max_len:
         raise InvalidInput("staff.import.too_long", max=max_len)
     return text

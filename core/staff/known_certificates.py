@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import normalise
 from core.db import Database
 from core.db.models import Certificate, KnownCertificate, Profile, Registration
 from core.errors import InvalidInput
 from core.id_numbers import validate_resident_id
+from core.identity import validate_certificate_number
 from core.people import TelegramIdentity
 from core.rules import SKILL_LEVELS, normalise_name, skill_rank
 from core.spreadsheets import Column, column_of, duplicates, read_rows
@@ -23,7 +24,7 @@ from core.staff.roles import require_staff
 
 def parse_id_number(raw: str) -> str:
     """A mainland resident ID with its check digit, or another document number of letters and digits."""
-    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw)).upper()
+    text = re.sub(r"\s", "", normalise.clean_text(raw, code=True)).upper()
     if re.fullmatch(r"\d{17}[\dX]", text):
         return validate_resident_id(text).number
     if not re.fullmatch(r"[A-Z0-9]{5,32}", text):
@@ -32,11 +33,8 @@ def parse_id_number(raw: str) -> str:
 
 
 def parse_certificate_number(raw: str) -> str:
-    """Certificate numbers: letters, digits and dashes, compared without spaces."""
-    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw)).upper()
-    if not re.fullmatch(r"[A-Z0-9\-]{4,64}", text):
-        raise InvalidInput("staff.import.bad_certificate_number")
-    return text
+    """The candidate's rule (core.identity), so a registry row and a typed number compare equal."""
+    return validate_certificate_number(raw, error="staff.import.bad_certificate_number")
 
 
 def parse_level(raw: str) -> str:
@@ -84,7 +82,8 @@ async def verify_matching(session: AsyncSession, actor_id: int | None) -> int:
     )
     verified = 0
     for certificate, user_id, known in rows.all():
-        same_number = parse_or_none(certificate.number) == known.number
+        # in registry form on both sides: rows imported before it was ASCII-only may hold dashes
+        same_number = parse_or_none(certificate.number) == parse_or_none(known.number)
         same_occupation = normalise_name(certificate.field) == normalise_name(known.occupation)
         if not (same_number and same_occupation) or certificate.verified:
             continue

@@ -12,6 +12,7 @@ from core import dialogs
 from core.db import Database
 from core.db.models import Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotFound
+from core.normalise import clean_text
 from core.people import TelegramIdentity, mark_blocked
 from core.rules import RegistrationAction, RegistrationStatus, next_status
 from core.staff import audit
@@ -37,7 +38,7 @@ class Decision:
 
 
 def _clean_reason(raw: str) -> str:
-    reason = " ".join(raw.split())
+    reason = " ".join(clean_text(raw, multiline=True).split())
     if not REASON_MIN <= len(reason) <= REASON_MAX:
         raise InvalidInput("staff.review.reason_length", min=REASON_MIN, max=REASON_MAX, length=len(reason))
     return reason

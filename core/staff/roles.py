@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Institution, Liaison, StaffMember, User
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.normalise import clean_text
 from core.people import Role, TelegramIdentity, ensure_user, find_user, is_staff
 from core.staff import audit
 
@@ -79,7 +80,7 @@ async def add_staff(
     db: Database, who: TelegramIdentity, staff_ids: frozenset[int], telegram_id: int, name: str
 ) -> StaffEntry:
     """Add a staff member by Telegram id; adding someone already staff changes nothing."""
-    name = name.strip()[:64]
+    name = " ".join(clean_text(name).split())[:64]
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
         if telegram_id <= 0:

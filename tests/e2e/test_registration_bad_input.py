@@ -53,7 +53,8 @@ async def test_certificate_fields_refuse_invalid_values(bot: BotHarness, databas
     await user.next_message()
     await user.send_photo(jpeg())
     assert "这一步需要输入文字" in (await user.next_message()).content
-    assert "太长了" in (await reply_to(user, "N" * 4096)).content
+    assert "4–64 位" in (await reply_to(user, "N" * 4096)).content
+    assert "U+200B" in (await reply_to(user, "GC-2016\u200b-001")).content
     assert "发证单位" in (await reply_to(user, "GC-2016-001")).content
     assert "发证日期" in (await reply_to(user, "安徽省人力资源和社会保障厅")).content
     assert "不是有效的日期" in (await reply_to(user, "2016-13-01")).content

@@ -200,7 +200,7 @@ async def test_proofs_must_be_images_or_pdf_by_content_and_at_most_ten_megabytes
     await open_plan(user)
     await user.press("报考：电工")
     await user.next_message()
-    await enter_certificate(user, "S1")
+    await enter_certificate(user, "S0001")
     await user.next_message()
     await user.next_message()
     await user.send_document(b"MZ\x90\x00 not a pdf at all", "证书.pdf", "application/pdf")

@@ -67,7 +67,7 @@ async def test_submission_lists_every_unmet_condition_then_succeeds(db: Database
     with pytest.raises(NotAllowed) as refused:
         await registration.submit(db, who(3), view.id, now(), TZ, PHONE)
     assert refused.value.params["count"] == 2
-    prompt = await enter(db, 3, view.id, "S-1")
+    prompt = await enter(db, 3, view.id, "S-0001")
     assert prompt.step == "proof"
     await registration_certs.add_proof(db, who(3), PDF, "file-1", "scan.pdf")
     await registration.confirm_pledge(db, who(3), view.id, now(), TZ, PHONE)
@@ -112,7 +112,7 @@ async def test_proofs_are_checked_by_content_and_limited_to_five(db: Database) -
     plan_id = await make_plan(db)
     await make_candidate(db, 6, await make_institution(db), status=None)
     view = await registration.register(db, who(6), plan_id, 0, now(), TZ, PHONE)
-    await enter(db, 6, view.id, "S-6", kind=1)
+    await enter(db, 6, view.id, "S-0006", kind=1)
     with pytest.raises(InvalidInput, match=r"photos\.proof_not_allowed"):
         await registration_certs.add_proof(db, who(6), b"PK\x03\x04 a zip", "f", "scan.pdf")
     for n in range(5):

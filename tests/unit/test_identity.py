@@ -225,7 +225,7 @@ def test_name_length_counts_code_points_not_utf16_units() -> None:
         ("", "identity.name_empty"),
         ("张三3", "identity.name_digits"),
         ("张三😀", "identity.name_chars"),
-        ("张\x07三", "identity.name_control"),
+        ("张\x07三", "common.bad_characters"),
         ("·张三", "identity.name_dots"),
         ("张三·", "identity.name_dots"),
         ("阿依··买买提", "identity.name_dots"),
@@ -290,14 +290,14 @@ def test_addresses_must_be_real_sentences_without_control_characters() -> None:
     assert validate_address(" 合肥市蜀山区长江西路100号 ") == "合肥市蜀山区长江西路100号"
     assert key_of(validate_address, "合肥") == "identity.text_too_short"
     assert key_of(validate_address, "合" * 121) == "identity.text_too_long"
-    assert key_of(validate_address, "合肥市\n蜀山区") == "identity.text_control"
+    assert key_of(validate_address, "合肥市\n蜀山区") == "common.bad_characters"
 
 
 def test_free_text_guard_rejects_control_characters_and_over_long_messages() -> None:
     assert guard_text("证书编号 A-001", "证书编号") == "证书编号 A-001"
     assert key_of(guard_text, "   ", "发证单位") == "identity.text_empty"
     assert key_of(guard_text, "x" * 4097, "备注") == "identity.text_too_long"
-    assert key_of(guard_text, "abc\u202edef", "备注") == "identity.text_control"
+    assert key_of(guard_text, "abc\u202edef", "备注") == "common.bad_characters"
     assert guard_text("第一行\n第二行", "退回原因", multiline=True) == "第一行\n第二行"
 
 
@@ -305,7 +305,11 @@ def test_certificate_fields_are_trimmed_and_bounded() -> None:
     assert validate_certificate_number(" S000034000001233 ") == "S000034000001233"
     assert validate_issuer("安徽省职业技能鉴定中心") == "安徽省职业技能鉴定中心"
     assert validate_occupation("电工") == "电工"
-    assert key_of(validate_certificate_number, "1" * 65) == "identity.text_too_long"
+    assert key_of(validate_certificate_number, "1" * 65) == "identity.certificate_number_format"
+    assert validate_certificate_number("ｓ0000-3400 0001233") == "S000034000001233"
+    for hidden in ("S0000\u200b34000001233", "S000034000001233\u202e", "S0000\x0034000001233"):
+        assert key_of(validate_certificate_number, hidden) == "common.bad_characters"
+    assert key_of(validate_certificate_number, "皖S000034000001233") == "identity.certificate_number_format"
     assert key_of(validate_occupation, "") == "identity.text_empty"
 
 
