@@ -78,7 +78,8 @@ def fingerprint(update: Mapping[str, Any]) -> str:
     else:
         identity = [payload]
     text = json.dumps([update_id, kind, identity], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    # surrogatepass: a lone surrogate (JSON can escape one, UTF-8 cannot hold it) must not stop the update
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 async def was_applied(db: Database, update_id: int, update_fingerprint: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -14,7 +13,7 @@ from aiohttp import web
 
 from emulator.limits import MAX_DOCUMENT_UPLOAD, RateLimiter
 from emulator.methods import CANONICAL_NAMES, METHODS, upload_limit_for
-from emulator.params import ApiError, read_params
+from emulator.params import ApiError, json_body, read_params
 from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, EmulatorStats, FileStore, message_json
 from emulator.updates import UpdateQueue
 from emulator.user import EmulatedUser
@@ -204,7 +203,7 @@ class BotApiEmulator:
         if exc.parameters:
             body["parameters"] = exc.parameters
         return web.Response(
-            status=exc.code, body=json.dumps(body, ensure_ascii=False), content_type="application/json"
+            status=exc.code, body=json_body(body), content_type="application/json"
         )
 
     async def _handle_api(self, request: web.Request) -> web.Response:
@@ -223,8 +222,7 @@ class BotApiEmulator:
             if exc.code == 429:
                 self.stats.rate_limited += 1
             return self._error(exc)
-        body = json.dumps({"ok": True, "result": result}, ensure_ascii=False)
-        return web.Response(body=body, content_type="application/json")
+        return web.Response(body=json_body({"ok": True, "result": result}), content_type="application/json")
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         stored = self.files.by_path(request.match_info["path"])

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
 import aiohttp
 
+from emulator.params import json_body
 from emulator.state import JSON
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ class WebhookPusher:
         headers = {"Content-Type": "application/json"}
         if self.queue.webhook_secret:
             headers[SECRET_HEADER] = self.queue.webhook_secret
-        body = json.dumps(update, ensure_ascii=False).encode()
+        body = json_body(update)
         try:
             async with asyncio.timeout(self.timeout):
                 async with self._session.post(url, data=body, headers=headers) as response:

@@ -17,6 +17,7 @@ from core.batch_dialog import BatchDraft
 from core.batches import BatchView
 from core.dialogs import DialogState
 from core.errors import DomainError
+from core.normalise import button_number
 from core.texts import t
 
 MESSAGE_LIMIT = 4000
@@ -94,7 +95,7 @@ async def on_plan(update: Update, context: Context) -> None:
         return
     services = context.bot_data
     draft = await batch_dialog.choose_plan(
-        services.db, identity(update), services.settings.staff_ids, int(parts[0])
+        services.db, identity(update), services.settings.staff_ids, button_number(parts[0])
     )
     text, keyboard = _prompt(draft)
     await reply(update, text, reply_markup=keyboard)

@@ -13,6 +13,7 @@ from core import broadcast, broadcast_reports
 from core.audiences import Audience
 from core.dialogs import DialogState
 from core.errors import DomainError
+from core.normalise import button_number
 from core.texts import t
 
 PREFIX = "bc:"
@@ -191,7 +192,7 @@ async def one_report(update: Update, context: Context) -> None:
         return
     try:
         item = await broadcast_reports.report(
-            context.bot_data.db, identity(update), _staff_ids(context), int(raw)
+            context.bot_data.db, identity(update), _staff_ids(context), button_number(raw)
         )
     except DomainError as error:
         await reply_error(update, error)

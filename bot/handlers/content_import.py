@@ -13,6 +13,7 @@ from core import content_imports
 from core.content_imports import Imported, NeedsConfirmation
 from core.course import ImportSummary
 from core.dialogs import DialogState
+from core.normalise import button_number
 from core.quiz_bank import BankSummary
 from core.rules import REQUIRED_MINUTES
 from core.texts import t
@@ -40,7 +41,7 @@ async def on_plan(update: Update, context: Context) -> None:
     if parts is None or not parts[1].isdigit():
         await stale(update)
         return
-    kind, plan_id = parts[0], int(parts[1])
+    kind, plan_id = parts[0], button_number(parts[1])
     plan = await content_imports.choose_plan(
         context.bot_data.db, who(update), staff_ids(context), kind, plan_id
     )

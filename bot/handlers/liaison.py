@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.handlers.roster_view import send_roster, send_workbook
 from bot.handlers.staff_common import button, callback_parts, notify, reply, staff_ids, stale, who
 from bot.routing import Routes
+from core.normalise import button_number
 from core.people import Role
 from core.staff import liaisons, roles, rosters
 from core.texts import t
@@ -78,7 +79,7 @@ async def roster_command(update: Update, context: Context) -> None:
 
 def _institution(update: Update) -> int | None:
     parts = callback_parts(update, 1)
-    return int(parts[0]) if parts is not None and parts[0].isdigit() else None
+    return button_number(parts[0]) if parts is not None and parts[0].isdigit() else None
 
 
 async def refresh(update: Update, context: Context) -> None:

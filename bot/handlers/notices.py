@@ -12,6 +12,7 @@ from bot.replies import reply_error
 from bot.routing import Routes
 from core import notices
 from core.errors import DomainError
+from core.normalise import button_number
 from core.texts import t
 
 
@@ -25,7 +26,7 @@ async def acknowledge(update: Update, context: Context) -> None:
         return
     try:
         done = await notices.acknowledge(
-            context.bot_data.db, identity(update), int(raw), context.bot_data.clock()
+            context.bot_data.db, identity(update), button_number(raw), context.bot_data.clock()
         )
     except DomainError as error:
         await reply_error(update, error)

@@ -21,6 +21,7 @@ from bot.routing import Routes
 from core import plan_dialog, plans
 from core.dialogs import DialogState
 from core.errors import DomainError
+from core.normalise import button_number
 from core.plan_dialog import Prompt
 from core.plan_rules import parse_plan_draft, plan_phase
 from core.plan_views import PlanChange
@@ -102,7 +103,7 @@ async def on_view(update: Update, context: Context) -> None:
             services.db,
             _actor(update),
             staff_ids(context),
-            int(parts[0]),
+            button_number(parts[0]),
             now=services.clock(),
             tz=services.settings.timezone,
         )
@@ -132,7 +133,7 @@ async def on_edit(update: Update, context: Context) -> None:
         return
     try:
         prompt = await plan_dialog.start_edit(
-            context.bot_data.db, _actor(update), staff_ids(context), int(parts[0]), parts[1]
+            context.bot_data.db, _actor(update), staff_ids(context), button_number(parts[0]), parts[1]
         )
     except DomainError as error:
         await reply_error(update, error)
@@ -225,7 +226,7 @@ async def on_end_ask(update: Update, context: Context) -> None:
             services.db,
             _actor(update),
             staff_ids(context),
-            int(parts[0]),
+            button_number(parts[0]),
             now=services.clock(),
             tz=services.settings.timezone,
         )
@@ -251,7 +252,7 @@ async def on_end(update: Update, context: Context) -> None:
             services.db,
             _actor(update),
             staff_ids(context),
-            int(parts[0]),
+            button_number(parts[0]),
             now=services.clock(),
             tz=services.settings.timezone,
         )

@@ -15,6 +15,7 @@ from bot.replies import error_text
 from bot.routing import Routes
 from core import privacy
 from core.errors import DomainError
+from core.normalise import button_number
 from core.privacy_data import Export, Holding
 from core.texts import t
 from scheduler.retention import schedule_retention
@@ -132,7 +133,7 @@ async def on_staff(update: Update, context: Context) -> None:
     if parts is None or not parts[0].isdigit():
         await stale(update)
         return
-    user_id, db, ids = int(parts[0]), context.bot_data.db, staff_ids(context)
+    user_id, db, ids = button_number(parts[0]), context.bot_data.db, staff_ids(context)
     try:
         if action == "sx":
             result = await privacy.staff_export(db, who(update), ids, user_id)

@@ -16,6 +16,7 @@ from bot.routing import Routes
 from core import consent, photos, profile
 from core.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
+from core.normalise import button_number
 from core.profile import Screen
 from core.profile_answers import BROWSE_KINDS, SEARCH_LIMIT
 from core.profile_fields import CHOICES, DERIVED, IDENTITY_FLAGS, LABELS, OPTIONAL, REQUIRED
@@ -276,20 +277,20 @@ async def on_button(update: Update, context: Context) -> None:
     phone = context.bot_data.settings.tech_support_phone
     try:
         if match[1]:
-            screen = await profile.choose(db, who, match[2], int(match[3]), phone)
+            screen = await profile.choose(db, who, match[2], button_number(match[3]), phone)
         elif match[4]:
-            screen = await profile.toggle_flag(db, who, int(match[5]))
+            screen = await profile.toggle_flag(db, who, button_number(match[5]))
             await query.answer()
             await query.edit_message_reply_markup(InlineKeyboardMarkup(_flag_rows(screen.view.flags)))
             return
         elif match[6]:
-            screen = await profile.pick_institution(db, who, int(match[7]))
+            screen = await profile.pick_institution(db, who, button_number(match[7]))
         elif match[8] == "edit":
             screen = await profile.edit(db, who, match[9])
         elif match[8] == "next":
             screen = await profile.finish_step(db, who, match[9])
         elif match[12]:
-            screen = await profile.browse(db, who, int(match[13]), int(match[14]))
+            screen = await profile.browse(db, who, button_number(match[13]), button_number(match[14]))
         elif match[15]:
             await query.answer()
             await show_contact(update, context)

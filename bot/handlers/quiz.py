@@ -18,6 +18,7 @@ from bot.routing import Routes
 from core import quiz
 from core.dialogs import DialogState
 from core.errors import Conflict, DomainError
+from core.normalise import button_number
 from core.people import mark_blocked
 from core.quiz_screens import Press, QuestionScreen, ResultScreen
 from core.quiz_store import QUIZ_FLOW
@@ -198,11 +199,11 @@ async def on_press(update: Update, context: Context) -> None:
         return
     message_id = query.message.message_id if query.message is not None else None
     pressed = Press(
-        attempt_id=int(match[1]),
-        revision=int(match[2]),
-        index=int(match[3]),
+        attempt_id=button_number(match[1]),
+        revision=button_number(match[2]),
+        index=button_number(match[3]),
         verb=match[4],
-        option=int(match[5]) if match[5] else None,
+        option=button_number(match[5]) if match[5] else None,
         message_id=message_id,
     )
     services = context.bot_data

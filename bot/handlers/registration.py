@@ -16,6 +16,7 @@ from bot.routing import Routes
 from core import registration, registration_certs
 from core.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
+from core.normalise import button_number
 from core.photos import MAX_PROOF_BYTES, check_declared_size
 from core.profile_fields import LABELS
 from core.registration import RegistrationView
@@ -102,7 +103,7 @@ async def _dispatch(update: Update, context: Context, match: re.Match[str]) -> N
     services = context.bot_data
     db, who, now = services.db, identity(update), services.clock()
     tz, phone = services.settings.timezone, services.settings.tech_support_phone
-    action, number = match[1], int(match[2]) if match[2] else 0
+    action, number = match[1], button_number(match[2]) if match[2] else 0
     if action == "plan":
         plan = await registration.plan_detail(db, number, now, tz)
         rows = (
@@ -115,14 +116,18 @@ async def _dispatch(update: Update, context: Context, match: re.Match[str]) -> N
         )
         await _send(update, context, plan_text(plan), InlineKeyboardMarkup(rows) if rows else None)
     elif match[3]:
-        view = await registration.register(db, who, int(match[4]), int(match[5]), now, tz, phone)
+        view = await registration.register(
+            db, who, button_number(match[4]), button_number(match[5]), now, tz, phone
+        )
         await _send_view(update, context, view)
     elif action == "view":
         await _show(update, context, number)
     elif action == "cert":
         await _send_prompt(update, context, await registration_certs.start_certificate(db, who, number))
     elif match[6]:
-        await _send_prompt(update, context, await registration_certs.choose(db, who, match[6], int(match[7])))
+        await _send_prompt(
+            update, context, await registration_certs.choose(db, who, match[6], button_number(match[7]))
+        )
     elif action == "proof":
         await _send_prompt(update, context, await registration_certs.start_proofs(db, who, number))
     elif match[8]:

@@ -12,6 +12,7 @@ from bot.handlers.quiz_views import answer_sheet_texts
 from bot.replies import reply_error
 from bot.routing import Routes
 from core.errors import DomainError
+from core.normalise import button_number
 from core.quiz_review import attempt_review
 from core.results import Results, results
 from core.texts import t
@@ -79,7 +80,7 @@ async def show_answer_sheet(update: Update, context: Context) -> None:
         review = await attempt_review(
             services.db,
             query.from_user.id,
-            int(query.data.removeprefix("rs:")),
+            button_number(query.data.removeprefix("rs:")),
             now=services.clock(),
             tz=services.settings.timezone,
         )

@@ -10,6 +10,7 @@ from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale, w
 from bot.replies import reply_error
 from bot.routing import Routes
 from core.errors import DomainError
+from core.normalise import button_number
 from core.staff import review_export
 from core.texts import t
 
@@ -39,7 +40,7 @@ async def send_list(update: Update, context: Context) -> None:
         return
     try:
         export = await review_export.export_review_list(
-            context.bot_data.db, who(update), staff_ids(context), int(parts[0])
+            context.bot_data.db, who(update), staff_ids(context), button_number(parts[0])
         )
     except DomainError as error:
         await reply_error(update, error)

@@ -12,6 +12,7 @@ from bot.routing import Routes
 from core import seals
 from core.dialogs import DialogState
 from core.errors import DomainError
+from core.normalise import button_number
 from core.seal_image import MAX_BYTES
 from core.texts import t
 
@@ -63,7 +64,7 @@ async def on_confirm(update: Update, context: Context) -> None:
         await stale(update)
         return
     try:
-        await seals.confirm(context.bot_data.db, who(update), staff_ids(context), int(parts[0]))
+        await seals.confirm(context.bot_data.db, who(update), staff_ids(context), button_number(parts[0]))
     except DomainError as error:
         await reply_error(update, error)
         return

@@ -12,6 +12,7 @@ from bot.handlers.templates import template_keyboard
 from core.command_menus import role_menu
 from core.dialogs import DialogState
 from core.errors import InvalidInput
+from core.normalise import button_number, parse_id
 from core.people import Role
 from core.staff import desk, institutions, known_certificates, liaisons, roles
 from core.staff.audit import AuditLine
@@ -51,7 +52,7 @@ async def _institution_page(update: Update, context: Context) -> institutions.In
         await stale(update)
         return None
     return await institutions.list_institutions(
-        context.bot_data.db, who(update), staff_ids(context), int(parts[0])
+        context.bot_data.db, who(update), staff_ids(context), button_number(parts[0])
     )
 
 
@@ -172,7 +173,12 @@ async def create_invitation(update: Update, context: Context) -> None:
         return
     kind = "liaison" if data.startswith("stf:il:") else "candidate"
     invitation = await liaisons.create_invitation(
-        context.bot_data.db, who(update), staff_ids(context), int(parts[0]), kind, context.bot_data.clock()
+        context.bot_data.db,
+        who(update),
+        staff_ids(context),
+        button_number(parts[0]),
+        kind,
+        context.bot_data.clock(),
     )
     link = f"https://t.me/{context.bot_data.bot_username}?start={invitation.payload}"
     await reply(
@@ -232,7 +238,7 @@ async def show_audit(update: Update, context: Context) -> None:
 async def add_staff(update: Update, context: Context) -> None:
     """/addstaff <telegram id> <name>."""
     args = context.args or []
-    telegram_id = int(args[0]) if args and args[0].isdigit() else 0
+    telegram_id = parse_id(args[0], error="staff.members.usage_add") if args else 0
     entry = await roles.add_staff(
         context.bot_data.db, who(update), staff_ids(context), telegram_id, " ".join(args[1:])
     )
@@ -243,7 +249,7 @@ async def add_staff(update: Update, context: Context) -> None:
 async def remove_staff(update: Update, context: Context) -> None:
     """/removestaff <telegram id>."""
     args = context.args or []
-    telegram_id = int(args[0]) if len(args) == 1 and args[0].isdigit() else 0
+    telegram_id = parse_id(args[0], error="staff.members.usage_remove") if len(args) == 1 else 0
     await roles.remove_staff(context.bot_data.db, who(update), staff_ids(context), telegram_id)
     role = await role_menu(context.bot_data.db, telegram_id, staff_ids(context))
     await publish_for(context.bot, telegram_id, role)

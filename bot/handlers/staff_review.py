@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, notify, reply, staff_ids, stale, who
 from core.dialogs import DialogState
+from core.normalise import button_number
 from core.staff import review
 from core.staff.review import Decision
 from core.staff.review_queue import ReviewItem, queue_item
@@ -138,14 +139,14 @@ async def show_queue(update: Update, context: Context) -> None:
     if parts is None or not parts[0].isdigit():
         await stale(update)
         return
-    await send_item(update, context, int(parts[0]))
+    await send_item(update, context, button_number(parts[0]))
 
 
 def _ref(update: Update, count: int) -> list[int] | None:
     parts = callback_parts(update, count)
     if parts is None or not all(p.isdigit() for p in parts):
         return None
-    return [int(p) for p in parts]
+    return [button_number(p) for p in parts]
 
 
 async def tell_candidate(update: Update, context: Context, decision: Decision) -> None:

@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.handlers.roster_view import send_roster, send_workbook
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from core.errors import DomainError
+from core.normalise import button_number
 from core.staff import institutions, roles, rosters
 from core.staff.stages import STAGE_ORDER
 from core.texts import t
@@ -26,7 +27,7 @@ async def _roster(update: Update, context: Context, inst: str, stage: str) -> ro
         context.bot_data.db,
         who(update),
         staff_ids(context),
-        None if inst == "all" else int(inst),
+        None if inst == "all" else button_number(inst),
         rosters.parse_stage(stage),
     )
 

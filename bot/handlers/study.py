@@ -12,6 +12,7 @@ from bot.replies import reply_error
 from bot.routing import Routes
 from core import quiz, study
 from core.errors import DomainError
+from core.normalise import button_number
 from core.rules import progress_bar
 from core.study import StudyOverview
 from core.texts import t
@@ -121,7 +122,7 @@ async def on_module(update: Update, context: Context) -> None:
         await query.answer(t("common.stale_button"), show_alert=True)
         return
     services = context.bot_data
-    module_id, now, tz = int(match[2]), services.clock(), services.settings.timezone
+    module_id, now, tz = button_number(match[2]), services.clock(), services.settings.timezone
     try:
         if match[1] == "o":
             view = await study.open_module(services.db, query.from_user.id, module_id, now=now, tz=tz)
