@@ -23,6 +23,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# what makes Excel, WPS or LibreOffice read a typed value as a formula (OWASP "CSV injection")
+FORMULA_STARTS = ("=", "+", "-", "@")
+# a plain signed number (-5, +86 138 1234 5678, -0.5) or a lone dash placeholder: no program evaluates it
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 ]*(?:\.[0-9]+)?|-")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
@@ -81,6 +85,23 @@ class TableInvalid(InvalidInput):
         self.errors = ordered
 
 
+class Formula(str):
+    """A cell that holds a formula: its formula text, told apart from a typed value so it is never read as one
+    (openpyxl gives a formula's cached result, or None when no program computed it: "empty")."""
+
+
+def formula_refusal(raw: str) -> str | None:
+    """The catalogue key refusing a cell as a formula, or None. Formula cells are refused as such; a text
+    cell beginning with = + - or @ is refused too, not stored with the sign removed: a spreadsheet program
+    would run it when staff open an export, and stripping it would silently change a name or number that must
+    match what is printed. A plain signed number (a phone such as +86 138…, a negative score) runs nothing."""
+    if isinstance(raw, Formula):
+        return "spreadsheets.cell_formula"
+    if raw.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(raw):
+        return "spreadsheets.cell_formula_like"
+    return None
+
+
 def column_of(columns: Sequence[Column], key: str) -> Column:
     """The column definition for a result key, to name it in a cross-row error."""
     return next(c for c in columns if c.key == key)
@@ -117,6 +138,14 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _xlsx_cell_text(cell: Any) -> str:
+    """A cell as its text, or as a Formula when it holds one (cached result or not)."""
+    if getattr(cell, "data_type", None) == "f":
+        formula = getattr(cell.value, "text", cell.value)  # an array formula's text
+        return Formula(str(formula or ""))
+    return _cell_text(cell.value)
+
+
 def _sheet_path(archive: zipfile.ZipFile) -> str:
     """The part name of the workbook's first sheet, to look for merged cells openpyxl read-only mode hides."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -147,15 +176,15 @@ def _xlsx_rows(data: bytes, filename: str, max_rows: int) -> Iterator[tuple[int,
         ranges = "、".join(m.decode() for m in merged[:10])
         raise InvalidInput("spreadsheets.merged_cells", ranges=ranges, count=len(merged))
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for damaged files
         raise InvalidInput("spreadsheets.not_a_spreadsheet", filename=filename) from None
     try:
         sheet = book.worksheets[0]
         if sheet.max_row is not None and sheet.max_row > max_rows + HEADER_SEARCH_ROWS:
             raise InvalidInput("spreadsheets.too_many_rows", rows=sheet.max_row - 1, max_rows=max_rows)
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, [_cell_text(v) for v in values]
+        for number, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
+            yield number, [_xlsx_cell_text(c) for c in cells]
     finally:
         book.close()
 
@@ -234,6 +263,10 @@ def _parse_row(
     for column in columns:
         at = positions.get(column.key)
         raw = cells[at] if at is not None and at < len(cells) else ""
+        refusal = formula_refusal(raw)
+        if refusal is not None:
+            errors.append(RowError(number, column.header, t(refusal, formula=raw[:40])))
+            continue
         if not raw:
             if column.required:
                 errors.append(RowError(number, column.header, t("spreadsheets.cell_required")))

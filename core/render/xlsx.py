@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
+from core.spreadsheets import FORMULA_STARTS
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 SAMPLE_ROWS = 200  # column widths are estimated from the header and this many leading rows
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
@@ -34,7 +36,8 @@ def safe_sheet_title(title: str) -> str:
 
 
 def _write(ws: Any, row: int, col: int, value: object, formats: dict[type, Any]) -> None:
-    """Write one value by its type: text always as text (no formula injection), dates as local dates."""
+    """Write one value by its type: text always as a string cell, and one that looks like a formula also
+    as Text format with Excel's quote prefix, so editing the cell cannot turn it into one; dates as local."""
     if value is None:
         return
     if isinstance(value, bool):
@@ -49,7 +52,8 @@ def _write(ws: Any, row: int, col: int, value: object, formats: dict[type, Any])
     elif isinstance(value, time):
         ws.write_datetime(row, col, value, formats[time])
     else:
-        ws.write_string(row, col, _ILLEGAL.sub("", str(value)))
+        text = _ILLEGAL.sub("", str(value))
+        ws.write_string(row, col, text, formats[str] if text.startswith(FORMULA_STARTS) else None)
 
 
 def _text_for_width(value: object) -> str:
@@ -66,6 +70,7 @@ def write_table(headers: Sequence[str], rows: Iterable[Sequence[object]], sheet_
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
     ws: Any = workbook.add_worksheet(safe_sheet_title(sheet_title))
     formats: dict[type, Any] = {k: workbook.add_format({"num_format": f}) for k, f in _DATE_FORMATS.items()}
+    formats[str] = workbook.add_format({"num_format": "@", "quote_prefix": True})
     iterator = iter(rows)
     sample = list(islice(iterator, SAMPLE_ROWS))
     for index, header in enumerate(headers):

@@ -1,4 +1,4 @@
-"""Arbitrary Unicode into the normaliser and the pure validators: a clean value or a domain error, nothing else."""
+"""Arbitrary Unicode into the normaliser and the pure validators: a clean value or a domain error out."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from core.tickets import normalise_ticket
 
 TODAY = date(2026, 12, 3)
 # the characters hostile input is made of, mixed with everything Unicode has (lone surrogates included)
-HOSTILE = "\x00\x07\x1b\r\n\t\u200b\u200c\u200d\u202e\u2066\u2069\ufeff\u00ad\u2028\ud800\udfff=+-@·・ 　０９Ｘ"
+HOSTILE = (
+    "\x00\x07\x1b\r\n\t\u200b\u200c\u200d\u202e\u2066\u2069\ufeff\u00ad\u2028\ud800\udfff=+-@·・ 　０９Ｘ"
+)
 TEXTS = st.text(
     alphabet=st.one_of(
         st.characters(exclude_categories=()),

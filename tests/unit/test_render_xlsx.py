@@ -45,6 +45,17 @@ def test_user_text_never_becomes_a_formula() -> None:
     assert ws is not None
     assert ws["A2"].value == "=1+1" and ws["A2"].data_type == "s"
     assert ws["B2"].data_type == "s"
+    for cell in (ws["A2"], ws["B2"]):
+        assert cell.quotePrefix and cell.number_format == "@"
+
+
+def test_every_formula_start_is_written_as_quoted_text_and_other_text_plainly() -> None:
+    values = ["=1+1", "+1+1", "-2+3", "@SUM(A1)", "张三"]
+    ws = load_workbook(io.BytesIO(write_table(list("abcde"), [values], "s"))).active
+    assert ws is not None
+    cells = list(ws[2])
+    assert [c.value for c in cells] == values and all(c.data_type == "s" for c in cells)
+    assert [bool(c.quotePrefix) for c in cells] == [True, True, True, True, False]
 
 
 def test_odd_values_and_titles() -> None:

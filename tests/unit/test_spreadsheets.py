@@ -244,3 +244,31 @@ def test_every_spreadsheet_message_renders() -> None:
     ]
     for key, params in cases:
         assert "请" in t(key, **params)
+
+
+def test_a_formula_cell_is_refused_as_a_formula_by_row_and_column_not_as_empty() -> None:
+    data = xlsx([HEADER, ['=CONCAT("国网","安徽")', CODE_A, "央企驻皖分支机构", "=1+1"]])
+    with pytest.raises(TableInvalid) as info:
+        read_table(data, "机构.xlsx", COLUMNS)
+    lines = [str(e) for e in info.value.errors]
+    assert len(lines) == 2
+    assert lines[0].startswith("第 2 行「名称」：这是公式（=CONCAT(") and "不能为空" not in lines[0]
+    assert lines[1].startswith("第 2 行「备案状态」：这是公式（=1+1）")
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1+1", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://x","点我")'])
+def test_text_that_a_spreadsheet_would_run_is_refused_in_csv_and_xlsx(cell: str) -> None:
+    for data, name in (
+        (csv_bytes([",".join(HEADER), f'"{cell.replace(chr(34), chr(34) * 2)}",{CODE_A},类型,']), "机构.csv"),
+        (xlsx([HEADER, [cell, CODE_A, "类型"]]), "机构.xlsx"),
+    ):
+        with pytest.raises(TableInvalid) as info:
+            read_table(data, name, COLUMNS)
+        (error,) = info.value.errors
+        assert error.column == "名称" and error.row_number == 2
+        assert "以 =、+、- 或 @ 开头" in error.message or "这是公式" in error.message
+
+
+def test_plain_signed_numbers_and_a_dash_placeholder_are_not_formulas() -> None:
+    rows = read_table(csv_bytes([",".join(HEADER), f"+86 138 1234 5678,{CODE_A},-5,-"]), "机构.csv", COLUMNS)
+    assert rows[0]["name"] == "+86 138 1234 5678" and rows[0]["type"] == "-5" and rows[0]["filing"] == "-"
