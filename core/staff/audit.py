@@ -13,10 +13,14 @@ from sqlalchemy.orm import aliased
 
 from core.db.models import AuditEntry, Profile, User
 from core.errors import InvalidInput
+from core.identity import guard_text
 from core.normalise import clean_text, parse_id
 from core.texts import t
 
 RECENT_LIMIT = 20
+
+
+QUERY_MAX = 64  # a name, an ID number or a Telegram id; anything longer finds nobody
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ async def record(
 
 async def find_candidate_ids(session: AsyncSession, query: str) -> list[int]:
     """Users matching a Telegram id, an ID number or a name, for the audit filter."""
-    query = clean_text(query, code=True)
+    query = guard_text(clean_text(query, code=True), t("staff.audit.query_field"), max_len=QUERY_MAX)
     conditions = [Profile.id_number == query.upper(), Profile.name == query]
     with suppress(InvalidInput):  # an ID number or a name is not a Telegram id
         conditions.append(User.telegram_id == parse_id(query))
