@@ -87,10 +87,13 @@ def clean_text(raw: str, *, code: bool = False, multiline: bool = False, field: 
 
 
 def parse_int(raw: str, *, low: int, high: int, error: str = "common.bad_number") -> int:
-    """Read a whole number in [low, high] (full-width digits allowed); anything else is `error`."""
-    text = unicodedata.normalize("NFKC", raw).strip()
-    digits = text.lstrip("+-")
-    if not _INTEGER.fullmatch(text) or len(digits.lstrip("0")) > _DIGITS_MAX:
+    """Read a typed whole number in [low, high] (full-width digits allowed) after the hygiene step, so an
+    invisible character is named as such; anything else is `error`, never a value the database overflows."""
+    return _bounded(clean_text(raw, code=True), raw, low, high, error)
+
+
+def _bounded(text: str, raw: str, low: int, high: int, error: str) -> int:
+    if not _INTEGER.fullmatch(text) or len(text.lstrip("+-").lstrip("0")) > _DIGITS_MAX:
         raise InvalidInput(error, value=visible(raw), low=low, high=high, min=low, max=high)
     value = int(text)
     if not low <= value <= high:
@@ -113,4 +116,4 @@ def visible(raw: str, limit: int | None = 40) -> str:
 def button_number(raw: str) -> int:
     """Read a number carried in callback data (an id, a page, an index); only a forged or outdated button
     carries anything outside 0..ID_MAX, so that is the stale-button refusal, never a database overflow."""
-    return parse_int(raw, low=0, high=ID_MAX, error="common.stale_button")
+    return _bounded(raw, raw, 0, ID_MAX, "common.stale_button")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +19,15 @@ from core.db import Database
 from core.db.models import Base, Dialog, User
 from core.texts import t
 from emulator import BotApiEmulator, BotMessage, EmulatedUser
-from tests.e2e.factories import make_institution, make_liaison, resident_id_for
+from tests.e2e import offline_factories
+from tests.e2e.factories import (
+    make_candidate,
+    make_institution,
+    make_liaison,
+    make_plan,
+    message_containing,
+    resident_id_for,
+)
 from tests.e2e.harness import TOKEN, BotHarness
 from tests.e2e.profile_steps import RESIDENT, answer, open_profile, pick
 from tests.e2e.test_plans_bot import window
@@ -42,6 +51,9 @@ CATEGORIES: dict[str, list[str]] = {
 ALWAYS_REFUSED = frozenset({"control", "zero-width", "bidi", "surrogates"})
 CORPUS = [(category, text) for category, texts in CATEGORIES.items() for text in texts]
 SHORT_CORPUS = [(category, texts[0]) for category, texts in CATEGORIES.items()]
+# what a candidate or liaison sends to staff-only commands: each refusal path once, not every category
+ROLE_CATEGORIES = ("control", "surrogates", "4096 characters", "markup", "huge numbers")
+ROLE_CORPUS = [(category, CATEGORIES[category][0]) for category in ROLE_CATEGORIES]
 COMMANDS = (
     "absent",
     "addstaff",
@@ -114,11 +126,11 @@ async def replies_to(user: EmulatedUser, text: str) -> list[BotMessage]:
     return [first, *(e.message for e in user.drain() if e.message is not None)]
 
 
-async def settle(user: EmulatedUser) -> list[BotMessage]:
+async def settle(user: EmulatedUser, quiet: float = 0.1) -> list[BotMessage]:
     """Wait until the bot has said everything (some answers are two messages) and collect the rest."""
     rest: list[BotMessage] = []
     while True:
-        await asyncio.sleep(0.15)
+        await asyncio.sleep(quiet)
         drained = [e.message for e in user.drain() if e.message is not None]
         if not drained:
             return rest
@@ -174,10 +186,11 @@ async def test_staff_commands_and_dialogs_survive_hostile_text(bot: BotHarness, 
     await staff.send_command("/start")
     await staff.next_message()
     await hostile_commands(staff, db, SHORT_CORPUS)
+    assert_answered(await settle(staff, quiet=0.5), "late answers to the commands", some=False)
     await staff.send_command("/plans")
     await staff.next_message()
     await staff.press("新建考评计划")
-    assert "第 1 步" in (await staff.next_message()).text
+    await message_containing(staff, "第 1 步")
     for step, good in (
         ("plan_no", "2026120000000019"),
         ("name", "技能人才评价考评员培训"),
@@ -217,7 +230,7 @@ async def test_candidate_profile_steps_and_commands_survive_hostile_text(
     await hostile_step(user, db, "profile address", CORPUS)
     await user.send_command("/cancel")
     await user.next_message()
-    await hostile_commands(user, db, SHORT_CORPUS)
+    await hostile_commands(user, db, ROLE_CORPUS)
 
 
 async def test_a_liaison_gets_answers_to_hostile_text_and_commands(bot: BotHarness, db: Database) -> None:
@@ -227,4 +240,109 @@ async def test_a_liaison_gets_answers_to_hostile_text_and_commands(bot: BotHarne
     await liaison.next_message()
     for category, text in SHORT_CORPUS:
         assert_answered(await replies_to(liaison, text), f"liaison free text: {category}")
-    await hostile_commands(liaison, db, SHORT_CORPUS)
+    await hostile_commands(liaison, db, ROLE_CORPUS)
+
+
+async def test_the_review_reason_and_the_batch_dialog_survive_hostile_text(
+    bot: BotHarness, db: Database
+) -> None:
+    await make_candidate(db, 6301, await make_institution(db), name="孙丽", with_photo=False)
+    await offline_factories.make_plan(db)
+    staff = bot.staff()
+    await staff.send_command("/staff")
+    await staff.next_message()
+    await staff.press("审核队列")
+    item = await message_containing(staff, "待审核报名")
+    await staff.press("❌ 不通过", message_id=item.message_id)
+    await staff.press("自己填写原因", message_id=(await staff.next_message()).message_id)
+    assert "请直接发送不通过的原因" in (await staff.next_message()).content
+    await hostile_step(staff, db, "review reason", CORPUS)
+    await staff.send_command("/cancel")
+    await settle(staff)
+    await staff.send_command("/batch_new")
+    menu = await staff.next_message()
+    await staff.press(next(b for b in menu.buttons if b.startswith(offline_factories.PLAN_NO)))
+    assert "请输入培训日期" in (await staff.next_message()).content
+    day = (datetime.now(offline_factories.TZ).date() + timedelta(days=3)).isoformat()
+    for step, good in (("day", day), ("time", "9:30"), ("place", "合肥市黄山路100号"), ("capacity", "40")):
+        await hostile_step(staff, db, f"batch {step}", CORPUS)
+        await staff.send_text(good)
+        await staff.next_message()
+
+
+async def test_the_certificate_steps_of_a_registration_survive_hostile_text(
+    bot: BotHarness, db: Database
+) -> None:
+    await make_plan(db, "2020120000000019")
+    await make_candidate(db, 6401, await make_institution(db), status="draft")
+    user = bot.user(6401, "考生")
+    await user.send_text("我的报名")
+    await user.next_message()
+    await user.next_message()
+    await user.press("添加证书")
+    await user.next_message()
+    await user.press("专业技术职务（职称）")
+    await user.next_message()
+    await hostile_step(user, db, "certificate field", CORPUS)
+    await user.send_text("电气工程")
+    await user.next_message()
+    await user.press("中级")
+    await user.next_message()
+    for step, good in (
+        ("number", "GC-2016-001"),
+        ("issuer", "安徽省人力资源和社会保障厅"),
+        ("date", "2016-06-01"),
+    ):
+        await hostile_step(user, db, f"certificate {step}", CORPUS)
+        await user.send_text(good)
+        await user.next_message()
+
+
+FORGED_NUMBERS = ("9" * 40, str(2**63), "²", "-1")
+STAFF_BUTTONS = (
+    "bn:p:{n}",
+    "imp:p:{n}",
+    "lia:r:{n}",
+    "ntc:ack:{n}",
+    "pl:v:{n}",
+    "pl:e:{n}:name",
+    "rvx:p:{n}",
+    "seal:ok:{n}",
+    "stf:il:{n}",
+    "stf:inst:{n}",
+    "stf:q:{n}",
+    "stf:ros:{n}:all",
+    "stf:rx:{n}:all",
+    "bc:r:{n}",
+)
+CANDIDATE_BUTTONS = (
+    "reg:plan:{n}",
+    "reg:occ:{n}:{n}",
+    "prof:inst:{n}",
+    "st:o:{n}",
+    "qz:{n}:1:1:a1",
+    "rs:{n}",
+)
+
+
+async def forged_presses(user: EmulatedUser, db: Database, patterns: tuple[str, ...]) -> None:
+    """Buttons nobody was shown, carrying numbers no button holds: answered, never the apology, no change."""
+    await user.send_command("/start")
+    message = await user.next_message()
+    await settle(user)
+    before = await snapshot(db)
+    generic = t("common.internal_error")
+    for pattern in patterns:
+        for number in FORGED_NUMBERS:
+            data = pattern.format(n=number)
+            answer = await user.press_data(data, message.message_id)
+            assert answer is not None, data
+            assert generic[:20] not in (answer.text or ""), data
+        assert_answered(await settle(user), f"{pattern}: what followed", some=False)
+    assert await snapshot(db) == before
+
+
+async def test_forged_buttons_with_out_of_range_numbers_get_an_answer(bot: BotHarness, db: Database) -> None:
+    await forged_presses(bot.staff(), db, STAFF_BUTTONS)
+    await make_candidate(db, 6501, await make_institution(db), status="draft")
+    await forged_presses(bot.user(6501, "考生"), db, CANDIDATE_BUTTONS)

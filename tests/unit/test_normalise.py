@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InvalidInput
-from core.normalise import ID_MAX, clean_text, parse_id, parse_int
+from core.normalise import ID_MAX, button_number, clean_text, parse_id, parse_int
 from core.texts import t
 
 
@@ -89,10 +89,15 @@ def test_an_id_beyond_64_bits_is_refused_before_any_query() -> None:
         with pytest.raises(InvalidInput) as caught:
             parse_id(raw)
         assert caught.value.key == "common.bad_id"
-    assert "\x00" not in t("common.bad_id", **_params("12\x0034"))
-
-
-def _params(raw: str) -> dict[str, object]:
     with pytest.raises(InvalidInput) as caught:
-        parse_id(raw)
-    return caught.value.params
+        parse_id("12\x0034")
+    assert caught.value.key == "common.bad_characters" and caught.value.params["chars"] == "U+0000"
+
+
+def test_a_forged_button_number_is_a_stale_button() -> None:
+    assert button_number("0") == 0 and button_number(str(ID_MAX)) == ID_MAX
+    for raw in ("²", "٣", "9" * 40, "-1", "1\x00", ""):
+        with pytest.raises(InvalidInput) as caught:
+            button_number(raw)
+        assert caught.value.key == "common.stale_button"
+        assert "\x00" not in str(caught.value.params.get("value", ""))
