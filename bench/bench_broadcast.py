@@ -16,20 +16,17 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
 
+from bench.seed import broadcast_to_all
 from bot.delivery import BotApiSender, make_session
-from core import broadcast
-from core.audiences import Audience
 from core.db import Database
 from core.db.migrate import upgrade
 from core.db.models import User
 from core.outbox_worker import DeliveryWorker
-from core.people import TelegramIdentity
 from emulator import BotApiEmulator
 
 TOKEN = "123456789:bench-broadcast-token-emulator-only"
@@ -56,15 +53,6 @@ async def _seed(db: Database, ids: list[int]) -> None:
     async with db.uow() as uow:
         await uow.session.execute(insert(User), [{"telegram_id": i, "first_name": "用户"} for i in ids])
         await uow.commit()
-
-
-async def _queue(db: Database, staff_id: int) -> int:
-    who = TelegramIdentity(staff_id, "工作人员")
-    staff = frozenset({staff_id})
-    await broadcast.start(db, who, staff)
-    await broadcast.compose(db, who, staff, TEXT)
-    await broadcast.choose_audience(db, who, staff, Audience("all"))
-    return (await broadcast.confirm(db, who, staff, datetime.now(UTC))).recipients
 
 
 def _worker(db: Database, emu: BotApiEmulator, rate: float) -> tuple[DeliveryWorker, Any]:
@@ -110,7 +98,7 @@ async def measure(
             ids = list(range(FIRST_ID, FIRST_ID + recipients))
             emu.make_started_users(ids)
             await _seed(db, ids)
-            queued = await _queue(db, ids[0])
+            queued = (await broadcast_to_all(db, TEXT, staff_id=ids[0])).recipients
             assert queued == recipients, queued
             started = time.monotonic()
             killed_at: int | None = None

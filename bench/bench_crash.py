@@ -14,24 +14,19 @@ import random
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from bench.dbs import fresh_database
 from bench.journey import TIMEOUT, Acknowledged, Journey, whole_journey
 from bench.load import BotProcess, LoadResult, emulator
-from bench.seed import approve_with_study, seed
-from core import broadcast
-from core.audiences import Audience
+from bench.seed import approve_with_study, broadcast_to_all, seed
 from core.db import Database
 from core.db.models import AttemptItem, QuizAttempt, Registration, User
-from core.people import TelegramIdentity
 from core.texts import t
 from emulator import BotApiEmulator, EmulatedUser
 
 NOTICE = "【通知】线下培训安排已发布，请在机器人中查看。"
-STAFF_ID = 6_999_999
 
 
 @dataclass(frozen=True)
@@ -50,15 +45,6 @@ class CrashCounts:
     repeated_notices: int
     notices_missing: int
     first_error: str | None
-
-
-async def _queue_notice(db: Database) -> int:
-    who = TelegramIdentity(STAFF_ID, "工作人员")
-    staff = frozenset({STAFF_ID})
-    await broadcast.start(db, who, staff)
-    await broadcast.compose(db, who, staff, NOTICE)
-    await broadcast.choose_audience(db, who, staff, Audience("all"))
-    return (await broadcast.confirm(db, who, staff, datetime.now(UTC))).recipients
 
 
 async def _killer(bot: BotProcess, kills: int, rand: random.Random, done: asyncio.Event) -> int:
@@ -160,7 +146,7 @@ async def _run(
     acknowledged = Acknowledged()
     result = LoadResult()
     crowd = emu.make_started_users(seeded.telegram_ids, "张三")  # type: ignore[attr-defined]
-    await _queue_notice(db)
+    await broadcast_to_all(db, NOTICE)
     done = asyncio.Event()
     killer = asyncio.create_task(_killer(bot, kills, rand, done))
 

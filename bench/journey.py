@@ -25,12 +25,29 @@ from emulator import BotMessage, EmulatedUser
 
 TIMEOUT = 30.0
 NOTICE_MARK = "【通知】"
-QUESTIONS = 10
+# what the bot sends unasked at any moment: a staff broadcast, and the headers of the scheduled notices
+# (core/texts/zh_CN/notices.toml and plans.toml); a script reading one as its answer would lose its place
+UNASKED = (
+    NOTICE_MARK,
+    "【报名即将截止】",
+    "【在线学习即将截止】",
+    "【线下培训提醒】",
+    "【每日汇总】",
+    "【考评计划时间调整】",
+)
 _KIND = re.compile(r"· (单选题|多选题|判断题)")
+_FIRST = re.compile(r"第 1/(\d+) 题")
 
 
 class JourneyError(AssertionError):
     """The bot answered something the script did not expect."""
+
+
+class ReplyLost(JourneyError):
+    """The bot said the step was kept before a restart, and its answer never came: it died with the process.
+
+    The note tells the person to go on from the menu; the script stops there instead of guessing the state.
+    """
 
 
 @dataclass
@@ -56,6 +73,7 @@ class Journey:
         *,
         timeout: float = TIMEOUT,
         retries: int = 0,
+        stop_when_reply_lost: bool = False,
     ) -> None:
         self.user = user
         self.result = result
@@ -65,16 +83,21 @@ class Journey:
         self.repeated = 0  # actions the user had to repeat because the bot never answered
         self.restart_notes = 0  # "saved before the restart" notes; read and passed over, as a person would
         self.repeated_after: set[int] = set()  # ids of the last bot message when an action was repeated
+        self.stop_when_reply_lost = stop_when_reply_lost
+        self._noted = False  # a restart note came while waiting for the current step's answer
 
     async def _timed(
         self, action: Callable[[], Awaitable[object]], wait: Callable[[], Awaitable[BotMessage]]
     ) -> BotMessage:
         for attempt in range(self.retries + 1):
             began = time.perf_counter()
+            self._noted = False
             await action()
             try:
                 message = await wait()
-            except TimeoutError:
+            except TimeoutError as error:
+                if self._noted and self.stop_when_reply_lost:
+                    raise ReplyLost(f"user {self.user.id}: step kept, answer lost in the restart") from error
                 if attempt == self.retries:
                     raise
                 self.repeated += 1
@@ -88,13 +111,19 @@ class Journey:
         raise AssertionError("unreachable")
 
     async def _next(self) -> BotMessage:
-        """The bot's next message in this chat, passing over staff notices and restart notes (any moment)."""
+        """The bot's next message in this chat, passing over notices and restart notes (any moment)."""
         while True:
             message = await self.user.next_message(timeout=self.timeout)
-            if message.content == t("common.already_applied"):
-                self.restart_notes += 1  # the next answer is still to come, or the step gets repeated
-            elif not message.content.startswith(NOTICE_MARK):
+            if not self._passed_over(message):
                 return message
+
+    def _passed_over(self, message: BotMessage) -> bool:
+        """Tell whether a message is one the script reads past: a notice, or a restart note (counted)."""
+        if message.content == t("common.already_applied"):
+            self.restart_notes += 1  # the next answer is still to come, or the step gets repeated
+            self._noted = True
+            return True
+        return message.content.startswith(UNASKED)
 
     async def send(self, text: str, *, then: int = 0, expect: str | None = None) -> BotMessage:
         """Send text, time until the first reply, read `then` more replies; return the last one."""
@@ -112,7 +141,12 @@ class Journey:
 
     async def _more(self, message: BotMessage, then: int, expect: str | None) -> BotMessage:
         for _ in range(then):
-            message = await self._next()
+            try:
+                message = await self._next()
+            except TimeoutError as error:  # the step's first answer came, the process died before the rest
+                if self._noted and self.stop_when_reply_lost:
+                    raise ReplyLost(f"user {self.user.id}: step kept, answer cut short") from error
+                raise
         if expect is not None and expect not in message.content:
             raise JourneyError(f"user {self.user.id}: expected {expect!r}, got {message.content[:200]!r}")
         return message
@@ -129,6 +163,8 @@ class Journey:
             event = await self.user.next_event(timeout=self.timeout)
             if event.kind == "edit" and event.message.message_id == message_id:
                 return event.message
+            if event.kind == "message":
+                self._passed_over(event.message)
 
     # ----- the three parts ----------------------------------------------------------------------
     async def profile(self) -> None:
@@ -176,11 +212,19 @@ class Journey:
         await self.press("我已阅读并承诺", then=1, expect="报名条件均已满足")
         await self.press("提交报名", then=1, expect="报名状态：待审核")
 
-    async def quiz(self) -> None:
+    async def start_quiz(self) -> tuple[BotMessage, int]:
+        """Open 培训学习 and start an attempt: the first question and how many the paper has."""
         overview = await self.send("培训学习", expect="180/180")
         await self.press("开始线上考核", message_id=overview.message_id, expect="确认开始")
-        message = await self.press("确认开始", expect="第 1/10 题")
-        for n in range(QUESTIONS):
+        message = await self.press("确认开始")
+        first = _FIRST.search(message.content)
+        if first is None:
+            raise JourneyError(f"user {self.user.id}: expected question 1, got {message.content[:200]!r}")
+        return message, int(first[1])
+
+    async def quiz(self) -> None:
+        message, questions = await self.start_quiz()
+        for n in range(questions):
             message = await self.answer(message, n)
         await self.press_and_redraw("交卷", message.message_id)
         result = await self.press_and_redraw("确认交卷", message.message_id)
@@ -202,6 +246,18 @@ class Journey:
         if self.acknowledged is not None:
             self.acknowledged.answers.setdefault(self.user.id, set()).add(position)
         return redrawn
+
+    async def let_time_run_out(self, answered: int, *, within: float) -> BotMessage:
+        """Start an attempt, answer the first questions, then wait for the bot to hand it in at the limit."""
+        message, _ = await self.start_quiz()
+        for n in range(answered):
+            message = await self.answer(message, n)
+        while True:
+            result = await self.user.next_message(timeout=within)
+            if result.content.startswith(t("quiz.result_timed_out")):
+                return result
+            if not self._passed_over(result):
+                raise JourneyError(f"user {self.user.id}: expected the hand-in, got {result.content[:200]!r}")
 
 
 async def whole_journey(journey: Journey, approve: Callable[[int], Awaitable[None]]) -> None:

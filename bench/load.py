@@ -100,16 +100,26 @@ class BotProcess:
     BENCH_BOT_LOG=FILE in the environment appends the bot's stderr (its log) to FILE.
     """
 
-    def __init__(self, kind: str, api_url: str, database_url: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        api_url: str,
+        database_url: str | None = None,
+        *,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.args = [sys.executable, "-m", "bench.botproc", kind, api_url]
         if database_url:
             self.args.append(database_url)
+        self.env = {**os.environ, **env} if env else None  # e.g. WEBHOOK_URL for one of several processes
         self.proc: asyncio.subprocess.Process | None = None
         self.log_path = os.environ.get("BENCH_BOT_LOG")
 
     async def start(self) -> None:
         stderr = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: ASYNC230
-        self.proc = await asyncio.create_subprocess_exec(*self.args, stdout=subprocess.PIPE, stderr=stderr)
+        self.proc = await asyncio.create_subprocess_exec(
+            *self.args, stdout=subprocess.PIPE, stderr=stderr, env=self.env
+        )
         if self.log_path:
             stderr.close()  # type: ignore[union-attr]
         assert self.proc.stdout is not None

@@ -6,31 +6,43 @@ finished study sessions; the candidate fills a profile, registers for an open pl
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
+from core import broadcast
+from core.audiences import Audience
+from core.broadcast import Queued
+from core.consent import KINDS as CONSENT_KINDS
+from core.consent import NOTICE_VERSION
+from core.course import plan_modules
 from core.db import Database
 from core.db.models import (
-    CourseModule,
+    Consent,
     Institution,
     KnownCertificate,
+    Photo,
     Plan,
+    Profile,
     Registration,
     StudySession,
     User,
 )
 from core.identity import make_resident_id, make_uscc
+from core.people import TelegramIdentity
 from core.quiz_bank import store_blueprint
 from core.rules import Blueprint, BlueprintItem, QuestionType
 from core.study_content import seed_sample_content
 
 FIRST_TELEGRAM_ID = 7_000_000
+STAFF_ID = 6_999_999
 INSTITUTION = "中国电信股份有限公司安徽分公司"
 REGISTRATION_PLAN = "2026110000000001"
 REGISTRATION_PLAN_LABEL = f"{REGISTRATION_PLAN} 技能人才评价考评员培训（报名）"
+QUIZ_PLAN = "2026100000000002"
 NAME = "张三"
 POLICY = "政策法规与职业道德"
 METHODS = "考评要点、方法和技巧"
@@ -65,7 +77,39 @@ def certificate_number_for(telegram_id: int) -> str:
     return f"S{telegram_id:010d}"
 
 
-async def _plans(db: Database, tz: ZoneInfo) -> int:
+async def add_quiz_plan(
+    db: Database,
+    plan_no: str,
+    *,
+    paper: Blueprint = PAPER,
+    time_limit_minutes: int = 60,
+    tz: ZoneInfo = SHANGHAI,
+) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """A plan in its study window with the sample course and a paper; its id and (module, minutes)."""
+    today = datetime.now(tz).date()
+    async with db.uow() as uow:
+        session = uow.session
+        quiz_plan = Plan(
+            plan_no=plan_no,
+            name="技能人才评价考评员培训（学习）",
+            occupations=["电工"],
+            registration_start=today - timedelta(days=30),
+            registration_end=today - timedelta(days=20),
+            study_start=today - timedelta(days=3),
+            study_end=today + timedelta(days=25),
+            quiz_time_limit_minutes=time_limit_minutes,
+        )
+        session.add(quiz_plan)
+        await session.flush()
+        await seed_sample_content(session, quiz_plan.id)
+        await session.flush()
+        await store_blueprint(session, quiz_plan.id, paper)
+        module_minutes = tuple((m.id, m.minutes) for m in await plan_modules(session, quiz_plan.id))
+        await uow.commit()
+        return quiz_plan.id, module_minutes
+
+
+async def _plans(db: Database, tz: ZoneInfo) -> None:
     today = datetime.now(tz).date()
     async with db.uow() as uow:
         session = uow.session
@@ -88,32 +132,17 @@ async def _plans(db: Database, tz: ZoneInfo) -> int:
                 study_end=today + timedelta(days=40),
             )
         )
-        quiz_plan = Plan(
-            plan_no="2026100000000002",
-            name="技能人才评价考评员培训（学习）",
-            occupations=["电工"],
-            registration_start=today - timedelta(days=30),
-            registration_end=today - timedelta(days=20),
-            study_start=today - timedelta(days=3),
-            study_end=today + timedelta(days=25),
-        )
-        session.add(quiz_plan)
-        await session.flush()
-        await seed_sample_content(session, quiz_plan.id)
-        await session.flush()
-        await store_blueprint(session, quiz_plan.id, PAPER)
         await uow.commit()
-        return quiz_plan.id
 
 
-async def seed(database_url: str, candidates: int, tz: ZoneInfo = SHANGHAI) -> Seeded:
+async def seed(
+    database_url: str, candidates: int, tz: ZoneInfo = SHANGHAI, *, paper: Blueprint = PAPER
+) -> Seeded:
     """Plans and content, then `candidates` users who wrote to the bot and whose certificate is known."""
     db = Database(database_url)
     try:
-        plan_id = await _plans(db, tz)
-        async with db.uow() as uow:
-            modules = (await uow.session.scalars(select(CourseModule).order_by(CourseModule.position))).all()
-            module_minutes = tuple((m.id, m.minutes) for m in modules)
+        await _plans(db, tz)
+        plan_id, module_minutes = await add_quiz_plan(db, QUIZ_PLAN, paper=paper, tz=tz)
         ids = [FIRST_TELEGRAM_ID + n for n in range(candidates)]
         for start in range(0, candidates, CHUNK):
             chunk = ids[start : start + CHUNK]
@@ -179,3 +208,68 @@ async def approve_with_study(db: Database, seeded: Seeded, telegram_ids: list[in
             ],
         )
         await uow.commit()
+
+
+async def fill_profiles(db: Database, telegram_ids: list[int]) -> None:
+    """As if these candidates had filled in 个人信息 in the bot: consents, profile and photo."""
+    from bench.images import portrait
+
+    photo = portrait()
+    async with db.uow() as uow:
+        session = uow.session
+        institution = await session.scalar(select(Institution.id).where(Institution.name == INSTITUTION))
+        users = (
+            await session.execute(select(User.id, User.telegram_id).where(User.telegram_id.in_(telegram_ids)))
+        ).all()
+        await session.execute(
+            insert(Consent),
+            [{"user_id": u, "kind": k, "version": NOTICE_VERSION} for u, _ in users for k in CONSENT_KINDS],
+        )
+        await session.execute(
+            insert(Profile),
+            [
+                {
+                    "user_id": u,
+                    "id_type": "居民身份证(中国大陆)",
+                    "id_number": id_number_for(t - FIRST_TELEGRAM_ID),
+                    "name": NAME,
+                    "gender": "男",
+                    "birth_date": date(1960, 1, 1) + timedelta(days=t - FIRST_TELEGRAM_ID),
+                    "education": "大学本科",
+                    "mobile": f"138{t - FIRST_TELEGRAM_ID:08d}",
+                    "email": f"c{t - FIRST_TELEGRAM_ID}@example.com",
+                    "postcode": "230001",
+                    "region": "省直",
+                    "category": "企业职工",
+                    "address": "合肥市蜀山区长江西路 100 号",
+                    "identity_flags": [],
+                    "institution_id": institution,
+                }
+                for u, t in users
+            ],
+        )
+        await session.execute(
+            insert(Photo),
+            [
+                {
+                    "user_id": u,
+                    "data": photo,
+                    "mime_type": "image/jpeg",
+                    "width": 300,
+                    "height": 400,
+                    "sha256": hashlib.sha256(photo).hexdigest(),
+                }
+                for u, _ in users
+            ],
+        )
+        await uow.commit()
+
+
+async def broadcast_to_all(db: Database, text: str, *, staff_id: int = STAFF_ID) -> Queued:
+    """Staff, at their desk in another process, send a notice to everyone through the outbox."""
+    who = TelegramIdentity(staff_id, "工作人员")
+    staff = frozenset({staff_id})
+    await broadcast.start(db, who, staff)
+    await broadcast.compose(db, who, staff, text)
+    await broadcast.choose_audience(db, who, staff, Audience("all"))
+    return await broadcast.confirm(db, who, staff, datetime.now(UTC))

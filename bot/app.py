@@ -49,8 +49,7 @@ async def _post_init(app: App) -> None:
     services.delivery = await start_delivery(
         services.db, app.bot.token, settings.bot_api_url, on_outcome=services.metrics.count_send
     )
-    await start_leadership(app)
-    services.metrics.scheduler_leader.set(1 if services.is_leader else 0)
+    await start_leadership(app)  # it keeps the scheduler-leader gauge in step (bot.leading.show_leadership)
     log.info("ready as @%s, web on %s:%s", services.bot_username, settings.web_host, services.web_port)
 
 

@@ -35,7 +35,10 @@ async def start_leadership(app: App) -> Leadership:
     services = app.bot_data
 
     async def elected() -> None:
-        await _take_over(app)
+        try:
+            await _take_over(app)
+        finally:  # leading even if a feature failed to arm its jobs (core.db.leader logs why)
+            show_leadership(services, True)
 
     async def deposed() -> None:
         scheduler = services.scheduler
@@ -71,7 +74,6 @@ async def _take_over(app: App) -> None:
         next_run_time=datetime.now(UTC),
     )
     scheduler.resume()
-    show_leadership(services, True)
 
 
 async def _resync(app: App) -> None:
@@ -90,5 +92,6 @@ async def _prune(services: BotServices) -> None:
 
 
 def show_leadership(services: BotServices, leader: bool) -> None:
-    """Hook for the scheduler-leader gauge of /metrics (examiner_scheduler_leader) once it is served."""
+    """Keep /metrics' examiner_scheduler_leader in step with the election, so a takeover shows."""
+    services.metrics.scheduler_leader.set(1 if leader else 0)
     log.debug("scheduler leader: %s", leader)

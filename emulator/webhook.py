@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -40,6 +41,15 @@ def chat_key(update: JSON) -> object:
     return ("update", update.get("update_id"))
 
 
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """One update acknowledged by a webhook: where, after how many tries (1 when the first was answered)."""
+
+    target: str
+    update: JSON
+    tries: int
+
+
 class WebhookPusher:
     """Push the queue's pending updates to the webhook while one is set."""
 
@@ -54,6 +64,7 @@ class WebhookPusher:
         self.attempts = 0
         self.failures = 0
         self.delivered_by_target: Counter[str] = Counter()
+        self.delivered: list[Delivered] = []  # in the order acknowledged, for tests that check each process
         self._cycle: itertools.cycle[str] | None = None
         self._cycled: list[str] = []
         self._busy: set[object] = set()
@@ -125,6 +136,7 @@ class WebhookPusher:
                 error = await self._post(target, update)
                 if error is None:
                     self.delivered_by_target[target] += 1
+                    self.delivered.append(Delivered(target, update, failures + 1))
                     self.queue.remove(update)
                     return
                 failures += 1
