@@ -76,6 +76,7 @@ async def test_a_leader_whose_connection_dies_steps_down_and_another_takes_over(
     try:
         await first.leadership.start()
         await second.leadership.start()
+        first.changed.clear()  # "a leads" is not the change awaited below: its stepping down is
         async with first_db.engine.connect() as admin:  # the leader's backend goes, as when its process dies
             killed = await admin.scalar(
                 text(
