@@ -3,6 +3,7 @@
 python -m bench                       # 2,000 candidates, both databases (long: see bench/RESULTS.md)
 python -m bench --quick               # a smoke run: a few candidates, small broadcast
 python -m bench --candidates 100 --db sqlite
+python -m bench --db postgresql --skip journey --skip crash --skip memory --skip others   # 1 vs 2 processes
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bench import bench_crash, bench_journey, bench_memory
+from bench import bench_cluster, bench_crash, bench_journey, bench_memory
 from bench.bench_echo import measure_echo
 
 Row = dict[str, Any]
@@ -75,6 +76,10 @@ def _crash(backend: str, candidates: int, kills: int) -> list[Row]:
     return bench_crash.rows(asyncio.run(bench_crash.measure_crash(backend, candidates, kills)))
 
 
+def _cluster(candidates: int) -> list[Row]:
+    return bench_cluster.rows(*asyncio.run(bench_cluster.measure_pair(candidates)))
+
+
 def _memory(backend: str, in_database: int, active: int) -> list[Row]:
     return bench_memory.rows(asyncio.run(bench_memory.measure_memory(backend, in_database, active)))
 
@@ -105,12 +110,13 @@ def main() -> int:
         "--skip",
         action="append",
         default=[],
-        choices=("journey", "crash", "memory", "others"),
+        choices=("journey", "crash", "memory", "cluster", "others"),
         help="leave a benchmark out (repeatable)",
     )
     args = parser.parse_args()
     candidates = args.candidates or (20 if args.quick else 2000)
     crash_candidates = max(10, candidates // 4)
+    cluster_candidates = max(20, candidates // 4)  # two journey runs, one and two processes
     in_database, active = (1_000, 10) if args.quick else (10_000, 50)
     backends = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     print(f"machine: {os.cpu_count()} cores; {_uptime()}", flush=True)
@@ -123,6 +129,8 @@ def main() -> int:
             rows += _safe(f"[{backend}] crash", partial(_crash, backend, crash_candidates, args.kills))
         if "memory" not in args.skip:
             rows += _safe(f"[{backend}] memory", partial(_memory, backend, in_database, active))
+        if backend == "postgresql" and "cluster" not in args.skip:  # several processes need PostgreSQL
+            rows += _safe("[postgresql] 1 vs 2 processes", partial(_cluster, cluster_candidates))
     if "others" not in args.skip:
         rows += _safe("certificates / export (bench_render)", lambda: _other("bench_render"))
         broadcast = {"recipients": 1_000} if args.quick else {}
