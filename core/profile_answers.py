@@ -21,6 +21,7 @@ from core.identity import (
     validate_postcode,
     validate_work_start,
 )
+from core.normalise import clean_text
 from core.profile_fields import LABELS, is_derived
 
 SEARCH_LIMIT = 8
@@ -115,7 +116,7 @@ async def browse_institutions(
 
 async def search_institutions(session: AsyncSession, raw: str) -> tuple[str, tuple[InstitutionMatch, ...]]:
     """Registry entries whose name contains the typed text, offered as buttons."""
-    text = " ".join(raw.split())[:SEARCH_MAX]
+    text = " ".join(clean_text(raw).split())[:SEARCH_MAX]
     if len(text) < 2:
         raise InvalidInput("profile.search_short")
     rows = await session.execute(

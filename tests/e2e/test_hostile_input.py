@@ -30,6 +30,8 @@ from tests.e2e.factories import (
 )
 from tests.e2e.harness import TOKEN, BotHarness
 from tests.e2e.profile_steps import RESIDENT, answer, open_profile, pick
+from tests.e2e.test_certificate_journey import said
+from tests.e2e.test_mailing_and_archive import certify_directly
 from tests.e2e.test_plans_bot import window
 
 pytestmark = pytest.mark.slow
@@ -228,8 +230,15 @@ async def test_candidate_profile_steps_and_commands_survive_hostile_text(
     await pick(user, "省直")
     await pick(user, "企业职工")
     await hostile_step(user, db, "profile address", CORPUS)
-    await user.send_command("/cancel")
+    await answer(user, "合肥市蜀山区长江西路 100 号")
+    await user.press("选好了")
     await user.next_message()
+    await hostile_step(user, db, "profile institution search", CORPUS)
+    await user.press("跳过")
+    await user.next_message()
+    await hostile_step(user, db, "profile work start", CORPUS)
+    await user.send_command("/cancel")
+    await settle(user)
     await hostile_commands(user, db, ROLE_CORPUS)
 
 
@@ -346,3 +355,25 @@ async def test_forged_buttons_with_out_of_range_numbers_get_an_answer(bot: BotHa
     await forged_presses(bot.staff(), db, STAFF_BUTTONS)
     await make_candidate(db, 6501, await make_institution(db), status="draft")
     await forged_presses(bot.user(6501, "考生"), db, CANDIDATE_BUTTONS)
+
+
+async def test_the_postal_form_survives_hostile_text(
+    bot: BotHarness, database_url: str, db: Database
+) -> None:
+    holder = bot.user(1001, "李四")
+    await holder.send_command("/start")
+    await holder.next_message()
+    await certify_directly(database_url)
+    await holder.press("证书查看")
+    await holder.next_message()
+    await holder.press("申请邮寄纸质证书")
+    await said(holder, "收件人姓名")
+    for step, good, asks_next in (
+        ("recipient", "李四", "手机"),
+        ("mobile", "13800138000", "收件地址"),
+        ("address", "安徽省合肥市蜀山区黄山路100号", "邮政编码"),
+        ("postcode", "230000", "已提交"),
+    ):
+        await hostile_step(holder, db, f"mail {step}", CORPUS)
+        await holder.send_text(good)
+        await said(holder, asks_next)
