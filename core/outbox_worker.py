@@ -10,6 +10,7 @@ takes back the rows of a process whose lease lapsed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import secrets
@@ -32,13 +33,20 @@ T = TypeVar("T")
 
 
 class Pacer:
-    """Hands out send slots: evenly spaced globally, and spaced per chat."""
+    """Hands out send slots: evenly spaced globally, and per chat one at a time, spaced from the last answer.
+
+    Telegram judges a chat's pace by when messages arrive, and a request can spend any time on the way, so
+    the next message to a chat waits until the previous one was answered (it has arrived by then) and
+    `per_chat_interval` more; spacing dispatches alone lets a delayed message and its successor arrive
+    closer together than allowed, which Telegram answers with 429.
+    """
 
     def __init__(self, rate: float, per_chat_interval: float) -> None:
         self.interval = 1.0 / rate
         self.per_chat_interval = per_chat_interval
         self._next = 0.0
-        self._chats: dict[int, float] = {}
+        self._chats: dict[int, float] = {}  # when each chat may next be sent to
+        self._sending: dict[int, asyncio.Future[None]] = {}  # chats with a message on the wire
 
     def pause(self, seconds: float) -> None:
         """Hold every sender back after a 429."""
@@ -46,20 +54,36 @@ class Pacer:
         self._next = max(self._next, loop.time() + seconds)
 
     async def slot(self, chat_id: int) -> None:
-        """Wait for this chat's turn, then for the next global slot."""
+        """Wait for this chat's turn, then for the next global slot; call `answered` when the send ends."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        chat_at = max(now, self._chats.get(chat_id, 0.0))
-        self._chats[chat_id] = chat_at + self.per_chat_interval
-        if chat_at > now:
-            await asyncio.sleep(chat_at - now)
+        while True:
+            on_wire = self._sending.get(chat_id)
+            if on_wire is not None:  # wait, never cancel: other senders to this chat wait on it too
+                await asyncio.wait({on_wire})
+                continue
             now = loop.time()
+            ready = self._chats.get(chat_id, 0.0)
+            if ready <= now:
+                break
+            await asyncio.sleep(ready - now)
+        self._sending[chat_id] = loop.create_future()
         at = max(now, self._next)
         self._next = at + self.interval
         if at > now:
-            await asyncio.sleep(at - now)
+            try:
+                await asyncio.sleep(at - now)
+            except asyncio.CancelledError:  # stopping before the send: the chat is free again
+                self._sending.pop(chat_id).set_result(None)
+                raise
         if len(self._chats) > 50_000:
             self._chats = {c: t for c, t in self._chats.items() if t > now}
+
+    def answered(self, chat_id: int) -> None:
+        """The send to this chat is over (answered or failed): the next may go `per_chat_interval` later."""
+        self._chats[chat_id] = asyncio.get_running_loop().time() + self.per_chat_interval
+        on_wire = self._sending.pop(chat_id, None)
+        if on_wire is not None and not on_wire.done():
+            on_wire.set_result(None)
 
 
 class DeliveryWorker:
@@ -222,6 +246,7 @@ class DeliveryWorker:
         for _ in range(MAX_RATE_LIMIT_RETRIES):
             await self.pacer.slot(item.chat_id)
             future = asyncio.ensure_future(self._safe_send(item))
+            future.add_done_callback(functools.partial(self._answered, item.chat_id))
             self._on_wire[item.id] = future
             # if the worker is cancelled here, even just after the answer came, the row stays "on the wire"
             # and _drain records the answer; never release a row whose request may have been made
@@ -233,6 +258,9 @@ class DeliveryWorker:
             log.info("outbox: 429 for chat %s, waiting %.1fs", item.chat_id, outcome.seconds)
             self.pacer.pause(outcome.seconds)
         return Failed("rate limited repeatedly")
+
+    def _answered(self, chat_id: int, _: asyncio.Future[Outcome]) -> None:
+        self.pacer.answered(chat_id)
 
     async def _safe_send(self, item: Outgoing) -> Outcome:
         try:
