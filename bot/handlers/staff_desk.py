@@ -12,11 +12,11 @@ from bot.handlers.templates import template_keyboard
 from core.command_menus import role_menu
 from core.dialogs import DialogState
 from core.errors import InvalidInput
+from core.imports import ImportReport
 from core.normalise import button_number, parse_id
 from core.people import Role
 from core.staff import desk, institutions, known_certificates, liaisons, roles
 from core.staff.audit import AuditLine
-from core.staff.imports import ImportReport
 from core.texts import has, t
 
 MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download

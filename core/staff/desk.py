@@ -10,9 +10,9 @@ from core import dialogs
 from core.db import Database
 from core.db.models import Institution, KnownCertificate
 from core.errors import InvalidInput, NotAllowed
+from core.imports import ImportReport
 from core.people import TelegramIdentity
 from core.staff import audit
-from core.staff.imports import ImportReport
 from core.staff.institutions import apply_institution_file
 from core.staff.known_certificates import apply_certificate_file
 from core.staff.review_queue import queue_size

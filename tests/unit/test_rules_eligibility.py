@@ -251,7 +251,7 @@ def test_every_rules_key_used_in_code_is_in_the_catalogue() -> None:
     core = Path(__file__).resolve().parents[2] / "core"
     source = "".join(
         (core / name).read_text(encoding="utf-8")
-        for name in ("eligibility.py", "scoring.py", "study_credit.py", "windows.py")
+        for name in ("registration/eligibility.py", "quiz/scoring.py", "study/credit.py", "plans/windows.py")
     )
     keys = set(re.findall(r'"(rules\.[a-z_.]+)"', source))
     keys |= {f"rules.status.cannot_{a.value}" for a in RegistrationAction}
