@@ -1,7 +1,7 @@
 """Handle one update at most once, whichever process receives it and however often Telegram sends it.
 
 Both ways in (long polling and a webhook request) hand each update here: it is skipped if a record of this
-very update exists (core.redelivery: id and fingerprint, no id ceiling), otherwise handled with every commit
+very update exists (core.db.redelivery: id and fingerprint, no id ceiling), else handled with every commit
 recording it, so a crash between the commit and Telegram's confirmation cannot apply it twice.
 """
 
@@ -16,7 +16,7 @@ from bot.context import App
 from bot.keyboards import main_menu
 from bot.late_answers import PRESSING_CHAT
 from bot.observe import trace_update
-from core import redelivery
+from core.db import redelivery
 from core.db.engine import CURRENT_PERSON
 from core.db.update_marks import CURRENT_UPDATE, UpdateMark
 from core.texts import t

@@ -17,7 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import handlers
 from bot.context import App, BotServices
-from core import redelivery
+from core.db import redelivery
 from core.db.leader import Leadership
 from scheduler.jobs import reschedule
 

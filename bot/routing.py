@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 
 if TYPE_CHECKING:
     from bot.context import Context

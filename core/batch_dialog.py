@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core import dialogs
 from core.batches import (
     BatchView,
     NewBatch,
@@ -18,8 +17,8 @@ from core.batches import (
     parse_time,
     require_staff,
 )
-from core.db import Database
-from core.dialogs import DialogState
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.errors import NotAllowed, NotFound
 from core.people import TelegramIdentity
 from core.plan_content import PlanChoice, content_plan, plan_choices

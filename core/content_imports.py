@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import dialogs
 from core.course import ImportSummary, apply_course_file
-from core.db import Database
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import Plan
-from core.dialogs import DialogState
 from core.errors import NotAllowed, NotFound
 from core.people import TelegramIdentity
 from core.plan_content import PlanChoice, content_plan, open_attempts, plan_choices

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
 from core.batches import require_staff
 from core.certificates import Issuer, issue_certificate
 from core.certno import is_valid_ticket_number
-from core.db import Database
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import (
     Batch,
     BatchAssignment,
@@ -24,7 +24,6 @@ from core.db.models import (
     Registration,
     User,
 )
-from core.dialogs import DialogState
 from core.errors import InvalidInput
 from core.examiners import enter_examiner, parse_levels
 from core.normalise import clean_text, parse_int

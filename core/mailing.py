@@ -9,12 +9,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core import dialogs
 from core.batches import require_staff
 from core.certificates import certificate_of
-from core.db import Database
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import IssuedCertificate, MailRequest, User, utcnow
-from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import validate_address, validate_mobile, validate_name, validate_postcode
 from core.normalise import clean_text, parse_id

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
 from core.db.models import Plan
 from core.onboarding import Checklist, Opening, checklist, registration_opening
 from core.people import TelegramIdentity, ensure_user, is_staff

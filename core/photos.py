@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from PIL import Image
 from sqlalchemy import select
 
-from core import dialogs, profile
-from core.db import Database
+from core import profile
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import Photo, utcnow
-from core.dialogs import DialogState
 from core.errors import InvalidInput, NotAllowed
 from core.people import TelegramIdentity
 from core.profile_fields import is_locked, view_of

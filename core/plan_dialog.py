@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import Plan, User
-from core.dialogs import DialogState
 from core.errors import Conflict, NotFound
 from core.plan_rules import (
     check_windows,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
 from core.errors import Conflict, InvalidInput
 from core.imports import clean_text
 from core.people import TelegramIdentity

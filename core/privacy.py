@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs, erasure, privacy_data
-from core.db import Database
+from core import erasure, privacy_data
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import ErasureRequest, User
-from core.dialogs import DialogState
 from core.errors import InvalidInput, NotFound
 from core.identity import guard_text
 from core.people import TelegramIdentity, ensure_user

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import consent, dialogs
-from core.db import Database
+from core import consent
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import Institution, Profile, User
-from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people import TelegramIdentity, ensure_user
 from core.profile_answers import (

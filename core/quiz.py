@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
 from core.db.models import Plan, QuizAttempt, Registration, User
 from core.enrolment import Enrolment, find_enrolment
 from core.errors import Conflict, NotAllowed

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
+from core.db import dialogs
 from core.db.models import AttemptItem, QuizAttempt, Registration
 from core.errors import NotAllowed
 from core.quiz_bank import as_rule_question, plan_bank, plan_blueprint

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
 from core.db.models import Plan, Profile, Registration
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people import TelegramIdentity, ensure_user

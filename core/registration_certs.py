@@ -10,10 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import Certificate, KnownCertificate, Plan, Profile, Proof, Registration, User
-from core.dialogs import DialogState
 from core.errors import InvalidInput, NotAllowed
 from core.identity import parse_date, validate_certificate_number, validate_issuer, validate_occupation
 from core.people import TelegramIdentity, ensure_user

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import Seal, utcnow
-from core.dialogs import DialogState
 from core.errors import Conflict, NotAllowed, NotFound
 from core.people import TelegramIdentity
 from core.seal_image import check_seal, preview_png

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import dialogs
 from core.batches import BatchView, batch_view, offline_batch, require_staff
 from core.certno import is_valid_ticket_number, normalise_ticket_number
-from core.db import Database
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
 from core.db.models import (
     Batch,
     BatchAssignment,
@@ -24,7 +24,6 @@ from core.db.models import (
     User,
     utcnow,
 )
-from core.dialogs import DialogState
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import mask_id
 from core.normalise import clean_text

@@ -15,7 +15,7 @@ from bot.routing import Routes
 from core import batch_dialog, batches
 from core.batch_dialog import BatchDraft
 from core.batches import BatchView
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
 from core.texts import t

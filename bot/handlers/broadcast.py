@@ -11,7 +11,7 @@ from bot.replies import reply_error
 from bot.routing import Routes
 from core import broadcast, broadcast_reports
 from core.audiences import Audience
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
 from core.texts import t

@@ -12,7 +12,7 @@ from bot.routing import Routes
 from core import content_imports
 from core.content_imports import Imported, NeedsConfirmation
 from core.course import ImportSummary
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.normalise import button_number
 from core.quiz_bank import BankSummary
 from core.rules import REQUIRED_MINUTES

@@ -13,7 +13,7 @@ from bot.replies import reply_error
 from bot.routing import Routes
 from core import exam
 from core.certificates import Issuer
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.exam import ExamReport
 from core.texts import t

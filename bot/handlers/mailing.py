@@ -12,7 +12,7 @@ from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
 from core import mailing
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.texts import t
 

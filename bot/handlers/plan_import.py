@@ -10,7 +10,7 @@ from bot.handlers.staff_common import reply, staff_ids, who
 from bot.handlers.templates import template_keyboard
 from bot.routing import Routes
 from core import plan_import
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.texts import t
 
 MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download

@@ -19,7 +19,7 @@ from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale
 from bot.replies import reply_error
 from bot.routing import Routes
 from core import plan_dialog, plans
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
 from core.plan_dialog import Prompt

@@ -14,7 +14,7 @@ from bot.keyboards import main_menu
 from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes
 from core import consent, photos, profile
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.normalise import button_number
 from core.profile import Screen

@@ -16,7 +16,7 @@ from bot.handlers.quiz_views import render, result_text
 from bot.replies import reply_error
 from bot.routing import Routes
 from core import quiz
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import Conflict, DomainError
 from core.normalise import button_number
 from core.people import mark_blocked

@@ -14,7 +14,7 @@ from bot.handlers.start import identity
 from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes
 from core import registration, registration_certs
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.normalise import button_number
 from core.photos import MAX_PROOF_BYTES, check_declared_size

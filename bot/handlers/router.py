@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import Context
 from bot.keyboards import main_menu, menu_label_to_key
-from core import dialogs
+from core.db import dialogs
 from core.texts import t
 
 MAX_TEXT = 4096

@@ -10,7 +10,7 @@ from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, 
 from bot.replies import reply_error
 from bot.routing import Routes
 from core import seals
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
 from core.seal_image import MAX_BYTES

@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from bot.handlers.templates import template_keyboard
 from core.command_menus import role_menu
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import InvalidInput
 from core.imports import ImportReport
 from core.normalise import button_number, parse_id

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, notify, reply, staff_ids, stale, who
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.normalise import button_number
 from core.staff import review
 from core.staff.review import Decision

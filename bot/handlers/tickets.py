@@ -12,7 +12,7 @@ from bot.replies import reply_error
 from bot.routing import Routes
 from core import tickets
 from core.batches import parse_batch_id
-from core.dialogs import DialogState
+from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.texts import t
 

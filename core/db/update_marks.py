@@ -14,7 +14,7 @@ from core.errors import Conflict
 
 @dataclass(slots=True)
 class UpdateMark:
-    """One update being handled (id and core.redelivery fingerprint): `written` once a commit recorded it,
+    """One update being handled (id and core.db.redelivery fingerprint): `written` once a commit recorded it,
     `closed` once its handling ended."""
 
     update_id: int

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
 from core.db.models import Institution, KnownCertificate
 from core.errors import InvalidInput, NotAllowed
 from core.imports import ImportReport

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import dialogs
-from core.db import Database
+from core.db import Database, dialogs
 from core.db.models import Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotFound
 from core.normalise import clean_text

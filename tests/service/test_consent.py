@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from core import dialogs, photos, profile
+from core import photos, profile
 from core.consent import NOTICE_VERSION
-from core.db import Database
+from core.db import Database, dialogs
 from core.db.models import Consent, Photo, Profile, User
 from core.errors import NotAllowed
 from core.identity import make_resident_id

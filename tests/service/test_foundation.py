@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
 
-from core import dialogs, menu
-from core.db import Database
+from core import menu
+from core.db import Database, dialogs
 from core.db.migrate import upgrade
 from core.db.models import AuditEntry, Institution, Plan, User
 from core.demo import seed_demo

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core import dialogs, profile
-from core.db import Database
+from core import profile
+from core.db import Database, dialogs
 from core.db.models import Profile, Registration, User
 from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from core.identity import make_resident_id

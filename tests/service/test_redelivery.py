@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from core import menu, redelivery
-from core.db import Database
+from core import menu
+from core.db import Database, redelivery
 from core.db.models import ProcessedUpdate, User, utcnow
 from core.db.update_marks import CURRENT_UPDATE, AlreadyApplied, UpdateMark
 from core.people import TelegramIdentity

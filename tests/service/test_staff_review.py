@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from core import dialogs
 from core import registration as registration_service
-from core.db import Database
+from core.db import Database, dialogs
 from core.db.models import AuditEntry, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people import TelegramIdentity

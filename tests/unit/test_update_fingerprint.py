@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from core.redelivery import fingerprint
+from core.db.redelivery import fingerprint
 
 
 def message(update_id: int = 1, message_id: int = 1, date: int = 1_700_000_000, text: str = "/start") -> Any:

@@ -24,7 +24,7 @@ class Dialog(Base):
 
 
 class ProcessedUpdate(Base):
-    """Telegram updates already applied, keyed by id and fingerprint (core.redelivery), so a redelivery after
+    """Telegram updates already applied, keyed by id and fingerprint (core.db.redelivery): a redelivery after
     a crash changes nothing twice while a new update that happens to reuse an old id is still served."""
 
     __tablename__ = "processed_updates"
