@@ -94,7 +94,7 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    from core import log_masking
+    from core.privacy import log_masking
 
     log_masking.install([TOKEN])  # as bot/__main__ does, so BENCH_BOT_LOG holds no token or number
     kind, api_url = argv[0], argv[1]

@@ -8,7 +8,7 @@ import sys
 
 from dotenv import dotenv_values
 
-from core import log_masking
+from core.privacy import log_masking
 from core.settings import Settings, SettingsError
 
 

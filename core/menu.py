@@ -25,7 +25,7 @@ MENU_ITEMS: tuple[str, ...] = (
     "archive",
     "certificate",
     "contact",
-    "mydata",  # the person's own data: see, export, ask for erasure (core/privacy.py)
+    "mydata",  # the person's own data: see, export, ask for erasure (core/privacy/service.py)
 )
 
 

@@ -1,4 +1,4 @@
-"""The daily retention pass (core.retention) as an APScheduler job on the bot's loop."""
+"""The daily retention pass (core.privacy.retention) as an APScheduler job on the bot's loop."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from apscheduler.triggers.cron import CronTrigger
 
-from core import retention
+from core.privacy import retention
 
 if TYPE_CHECKING:
     from bot.context import BotServices

@@ -13,10 +13,10 @@ from bot.handlers.staff_common import callback_parts, notify, reply, staff_ids, 
 from bot.keyboards import main_menu
 from bot.replies import error_text
 from bot.routing import Routes
-from core import privacy
 from core.errors import DomainError
 from core.normalise import button_number
-from core.privacy_data import Export, Holding
+from core.privacy import service as privacy
+from core.privacy.data import Export, Holding
 from core.texts import t
 from scheduler.retention import schedule_retention
 

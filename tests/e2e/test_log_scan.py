@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable, Iterator
 import pytest
 from sqlalchemy import select
 
-from core import log_masking
 from core.db import Database
 from core.db.models import Examiner, KnownCertificate, MailRequest, Profile
+from core.privacy import log_masking
 from tests.e2e.harness import TOKEN, BotHarness
 from tests.e2e.test_certificate_journey import (
     test_a_candidate_goes_from_quiz_to_a_verified_certificate as certificate_journey,

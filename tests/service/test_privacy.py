@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core import privacy
 from core.certificates import my_certificate, verify
 from core.db import Database
 from core.db.models import AuditEntry, Base, KnownCertificate, MailRequest, Photo, Profile, User
 from core.errors import InvalidInput, NotAllowed
 from core.people import TelegramIdentity
+from core.privacy import service as privacy
 from tests.e2e.factories import make_candidate, make_institution
 from tests.e2e.offline_factories import STAFF, STAFF_IDS
 from tests.service.test_certificates import certified

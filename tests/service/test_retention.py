@@ -9,10 +9,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core import retention
 from core.certificates import verify
 from core.db import Database
 from core.db.models import AuditEntry, Batch, Photo, Plan, Profile, Proof, Registration, RetentionRun, User
+from core.privacy import retention
 from tests.e2e.factories import make_candidate
 from tests.e2e.factories import make_plan as make_open_plan
 from tests.service.test_certificates import certified
@@ -95,7 +95,7 @@ async def test_the_dry_run_command_lists_what_would_go(
     days = (date.today() - ended).days
     env = {"DATABASE_URL": database_url, "RETENTION_DAYS": str(days), "PATH": "/usr/bin:/bin"}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "core.retention", "--dry-run", env=env, cwd=tmp_path,
+        sys.executable, "-m", "core.privacy.retention", "--dry-run", env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(), timeout=120)

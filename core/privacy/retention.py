@@ -1,6 +1,6 @@
 """Retention: RETENTION_DAYS after a plan ends, its photos, proofs and non-passers' personal fields go.
 
-`python -m core.retention --dry-run` lists what would go; without it the pass runs (the bot runs it daily).
+`python -m core.privacy.retention --dry-run` lists what would go; without it the pass runs (the bot: daily).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import erasure
 from core.db import Database
 from core.db.models import (
     Batch,
@@ -28,6 +27,7 @@ from core.db.models import (
     Registration,
     RetentionRun,
 )
+from core.privacy import erasure
 from core.staff import audit
 from core.texts import t
 
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     from core.settings import Settings, SettingsError
 
     usage = t("privacy.retention.usage")
-    parser = argparse.ArgumentParser(prog="python -m core.retention", description=usage)
+    parser = argparse.ArgumentParser(prog="python -m core.privacy.retention", description=usage)
     parser.add_argument("--dry-run", action="store_true", help=t("privacy.retention.dry_run_help"))
     args = parser.parse_args(argv)
     values = {k: v for k, v in dotenv_values(".env").items() if v is not None}

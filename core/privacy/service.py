@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import erasure, privacy_data
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import ErasureRequest, User
 from core.errors import InvalidInput, NotFound
 from core.identity import guard_text
 from core.people import TelegramIdentity, ensure_user
-from core.privacy_data import Export, Holding
+from core.privacy import data as privacy_data
+from core.privacy import erasure
+from core.privacy.data import Export, Holding
 from core.staff import audit
 from core.staff.roles import require_staff
 from core.texts import t

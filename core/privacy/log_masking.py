@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from core.masking import mask_email, mask_id, mask_mobile
+from core.privacy.masking import mask_email, mask_id, mask_mobile
 
 # Bot tokens as BotFather issues them (also inside Bot API URLs: /bot<token>/sendMessage).
 _TOKEN = re.compile(r"(?<!\d)(\d{3,20})(?::|%3[Aa])[A-Za-z0-9_-]{20,100}")

@@ -25,7 +25,7 @@ from core.db.models import (
     User,
     utcnow,
 )
-from core.masking import mask_id, mask_name
+from core.privacy.masking import mask_id, mask_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from core.db.models import (
     User,
 )
 from core.eligibility import STATUS_LABELS
-from core.masking import mask_email, mask_id, mask_mobile, mask_name
+from core.privacy.masking import mask_email, mask_id, mask_mobile, mask_name
 from core.profile_fields import LABELS, view_of
 from core.render.xlsx import write_table
 from core.texts import t
