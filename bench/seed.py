@@ -32,7 +32,7 @@ from core.db.models import (
     User,
 )
 from core.identity import make_resident_id, make_uscc
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.quiz_bank import store_blueprint
 from core.rules import Blueprint, BlueprintItem, QuestionType
 from core.study_content import seed_sample_content

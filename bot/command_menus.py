@@ -7,9 +7,9 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import BadRequest, Forbidden
 
-from core.command_menus import MENUS, menu_holders
 from core.db import Database
-from core.people import Role
+from core.people.command_menus import MENUS, menu_holders
+from core.people.users import Role
 from core.texts import t
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from bot.context import BotServices
 from bot.sandbox_session import Persona, SandboxSession
 from bot.sandbox_view import INLINE_TYPES
 from core.errors import DomainError
+from core.people.liaisons import CANDIDATE_PREFIX, LIAISON_PREFIX
 from core.sandbox_clock import next_window_close
-from core.staff.liaisons import CANDIDATE_PREFIX, LIAISON_PREFIX
 from core.texts import catalogue, t
 from emulator.limits import MAX_TEXT_LENGTH
 

@@ -11,7 +11,7 @@ from core.certificates import certificate_of
 from core.db import Database
 from core.db.models import MailRequest, Plan, QuizAttempt, Registration, StudySession
 from core.exam import ExamResultView, exam_results_for
-from core.people import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user
 from core.rules import passed
 from core.tickets import SeatFacts, seat_of
 

@@ -20,7 +20,7 @@ from core.batches import (
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.errors import NotAllowed, NotFound
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.plan_content import PlanChoice, content_plan, plan_choices
 
 FLOW = "batch_new"

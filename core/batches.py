@@ -16,7 +16,7 @@ from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, Q
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import guard_text, parse_date
 from core.normalise import ID_MAX, clean_text, parse_int
-from core.people import TelegramIdentity, ensure_user, is_staff
+from core.people.users import TelegramIdentity, ensure_user, is_staff
 from core.texts import t
 
 MAX_CAPACITY = 500

@@ -17,7 +17,7 @@ from core.db.dialogs import DialogState
 from core.db.models import Institution, Notice, Plan, User
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text
-from core.people import TelegramIdentity, ensure_user, is_staff
+from core.people.users import TelegramIdentity, ensure_user, is_staff
 from core.texts import t
 
 FLOW = "broadcast"

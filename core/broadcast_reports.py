@@ -13,7 +13,7 @@ from core.broadcast import KIND, REPORT_KIND, require_staff
 from core.db import Database
 from core.db.models import Notice, OutboxMessage, StaffMember, User, utcnow
 from core.errors import NotFound
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.texts import t
 
 

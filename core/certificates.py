@@ -15,7 +15,7 @@ from core.db.models import Examiner, IssuedCertificate, Photo, Plan, Profile, Re
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import guard_text, mask_id
 from core.normalise import clean_text
-from core.people import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user
 from core.render.certificate import CertificateData, render_certificate
 from core.seals import current_seal
 from core.texts import t

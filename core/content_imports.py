@@ -10,10 +10,10 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Plan
 from core.errors import NotAllowed, NotFound
-from core.people import TelegramIdentity
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.plan_content import PlanChoice, content_plan, open_attempts, plan_choices
 from core.quiz_bank import BankSummary, BlueprintSummary, apply_bank_file, apply_blueprint_file
-from core.staff.roles import require_staff
 
 FLOWS = {"course": "course_import", "questions": "bank_import", "blueprint": "blueprint_import"}
 KIND_OF_FLOW = {flow: kind for kind, flow in FLOWS.items()}

@@ -12,7 +12,7 @@ from core.course_import import ParsedModule, parse_course, sample_course
 from core.db import Database
 from core.db.models import CourseModule
 from core.errors import NotAllowed
-from core.people import is_staff
+from core.people.users import is_staff
 from core.plan_content import content_plan
 from core.rules import REQUIRED_MINUTES
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core import batches, course, quiz_bank
 from core.db import Database
 from core.db.models import Plan
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.plans import create_plan, parse_plan_draft
 from core.staff.institutions import import_institutions
 

@@ -27,7 +27,7 @@ from core.db.models import (
 from core.errors import InvalidInput
 from core.examiners import enter_examiner, parse_levels
 from core.normalise import clean_text, parse_int
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
 from core.tickets import normalise_ticket

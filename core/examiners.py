@@ -10,7 +10,7 @@ from core.db import Database
 from core.db.models import Examiner, Institution, IssuedCertificate, Plan, Profile, Registration
 from core.errors import InvalidInput
 from core.normalise import clean_text
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.render.xlsx import write_table
 from core.scoring import examinable_levels
 from core.texts import t

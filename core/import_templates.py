@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from core.db import Database
 from core.errors import NotFound
-from core.people import TelegramIdentity
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.render.template_xlsx import TemplateColumn, TemplateText, write_template
 from core.spreadsheets import Column
-from core.staff.roles import require_staff
 from core.texts import has, t
 
 KINDS = ("institutions", "certificates", "plan", "course", "questions", "blueprint", "results")

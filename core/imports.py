@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import normalise
 from core.errors import InvalidInput
+from core.people import audit
 from core.spreadsheets import RowError, TableInvalid
-from core.staff import audit
 
 MAX_IMPORT_ROWS = 20000
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.db import Database, dialogs
 from core.db.models import Plan
 from core.onboarding import Checklist, Opening, checklist, registration_opening
-from core.people import TelegramIdentity, ensure_user, is_staff
+from core.people.users import TelegramIdentity, ensure_user, is_staff
 
 # The portal's menu, in the order candidates know it; labels live in the catalogue under menu.item.<key>.
 MENU_ITEMS: tuple[str, ...] = (

@@ -41,7 +41,7 @@ from core.notice_plan import (
     due,
     plan_notices,
 )
-from core.people import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user
 from core.texts import t
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Photo, utcnow
 from core.errors import InvalidInput, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.profile_fields import is_locked, view_of
 
 MB = 1024 * 1024

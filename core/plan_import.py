@@ -7,12 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database, dialogs
 from core.errors import Conflict, InvalidInput
 from core.imports import clean_text
-from core.people import TelegramIdentity
+from core.people import audit
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.plan_rules import PlanDraft
 from core.plans import add_plan, parse_plan_draft
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, duplicates, parse_rows
-from core.staff import audit
-from core.staff.roles import require_staff
 
 IMPORT_FLOW = "plan_import"
 MAX_PLANS = 200

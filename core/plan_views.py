@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Plan, Registration
+from core.people.stages import STAGE_ORDER, later_stages, review_stage
 from core.plan_rules import PlanDraft, plan_phase
-from core.staff.stages import STAGE_ORDER, later_stages, review_stage
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Plan, User, utcnow
 from core.errors import Conflict, NotAllowed, NotFound
-from core.people import TelegramIdentity, ensure_user, find_user, is_staff
+from core.people import audit
+from core.people.users import TelegramIdentity, ensure_user, find_user, is_staff
 from core.plan_notices import tell_moved
 from core.plan_rules import PlanDraft, moved_windows, parse_plan_draft, plan_phase
 from core.plan_views import PlanChange, PlanView, draft_of, plan_view, stage_counts
-from core.staff import audit
 
 __all__ = [
     "PlanChange",

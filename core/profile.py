@@ -14,7 +14,7 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Institution, Profile, User
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.people import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user
 from core.profile_answers import (
     BrowsePage,
     InstitutionMatch,

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.db import Database, dialogs
 from core.db.models import Plan, Profile, Registration
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.people import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user
 from core.profile_fields import facts_of
 from core.registration_facts import registration_window
 from core.registration_views import (

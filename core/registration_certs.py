@@ -15,7 +15,7 @@ from core.db.dialogs import DialogState
 from core.db.models import Certificate, KnownCertificate, Plan, Profile, Proof, Registration, User
 from core.errors import InvalidInput, NotAllowed
 from core.identity import parse_date, validate_certificate_number, validate_issuer, validate_occupation
-from core.people import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user
 from core.photos import inspect_proof
 from core.registration_views import EDITABLE, own_registration
 from core.rules import STATUS_LABELS, normalise_name

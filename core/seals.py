@@ -11,9 +11,9 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Seal, utcnow
 from core.errors import Conflict, NotAllowed, NotFound
-from core.people import TelegramIdentity
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.seal_image import check_seal, preview_png
-from core.staff.roles import require_staff
 
 SEAL_FLOW = "seal"
 

@@ -27,7 +27,7 @@ from core.db.models import (
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.identity import mask_id
 from core.normalise import clean_text
-from core.people import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user
 from core.render.ticket import TicketData, render_ticket
 from core.seals import current_seal
 from core.texts import t

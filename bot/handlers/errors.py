@@ -10,7 +10,7 @@ from telegram.error import Forbidden
 from bot.context import Context
 from bot.replies import reply_error
 from core.errors import DomainError
-from core.people import mark_blocked
+from core.people.users import mark_blocked
 from core.texts import t
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,9 @@ from bot.handlers.roster_view import send_roster, send_workbook
 from bot.handlers.staff_common import button, callback_parts, notify, reply, staff_ids, stale, who
 from bot.routing import Routes
 from core.normalise import button_number
-from core.people import Role
-from core.staff import liaisons, roles, rosters
+from core.people import liaisons, roles
+from core.people.users import Role
+from core.staff import rosters
 from core.texts import t
 
 

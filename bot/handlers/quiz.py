@@ -19,7 +19,7 @@ from core import quiz
 from core.db.dialogs import DialogState
 from core.errors import Conflict, DomainError
 from core.normalise import button_number
-from core.people import mark_blocked
+from core.people.users import mark_blocked
 from core.quiz_screens import Press, QuestionScreen, ResultScreen
 from core.quiz_store import QUIZ_FLOW
 from core.texts import t

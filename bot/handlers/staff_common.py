@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.context import Context
 from bot.handlers.start import identity
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.texts import t
 
 log = logging.getLogger(__name__)

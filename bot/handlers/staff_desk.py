@@ -9,14 +9,15 @@ from bot.command_menus import publish_for
 from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from bot.handlers.templates import template_keyboard
-from core.command_menus import role_menu
 from core.db.dialogs import DialogState
 from core.errors import InvalidInput
 from core.imports import ImportReport
 from core.normalise import button_number, parse_id
-from core.people import Role
-from core.staff import desk, institutions, known_certificates, liaisons, roles
-from core.staff.audit import AuditLine
+from core.people import liaisons, roles
+from core.people.audit import AuditLine
+from core.people.command_menus import role_menu
+from core.people.users import Role
+from core.staff import desk, institutions, known_certificates
 from core.texts import has, t
 
 MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download

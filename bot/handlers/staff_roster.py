@@ -10,8 +10,9 @@ from bot.handlers.roster_view import send_roster, send_workbook
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from core.errors import DomainError
 from core.normalise import button_number
-from core.staff import institutions, roles, rosters
-from core.staff.stages import STAGE_ORDER
+from core.people import roles
+from core.people.stages import STAGE_ORDER
+from core.staff import institutions, rosters
 from core.texts import t
 
 

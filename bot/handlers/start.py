@@ -11,7 +11,7 @@ from bot.handlers.onboarding import checklist_markup, checklist_text, opening_te
 from bot.keyboards import main_menu
 from bot.routing import Routes
 from core import menu
-from core.people import Role, TelegramIdentity
+from core.people.users import Role, TelegramIdentity
 from core.rules import MAX_ATTEMPTS, PASS_MARK, REQUIRED_MINUTES
 from core.texts import t
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Dialog, User, utcnow
 from core.errors import NotAllowed
-from core.people import TelegramIdentity, ensure_user, is_staff
+from core.people.users import TelegramIdentity, ensure_user, is_staff
 
 
 @dataclass(frozen=True, slots=True)

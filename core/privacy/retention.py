@@ -27,8 +27,8 @@ from core.db.models import (
     Registration,
     RetentionRun,
 )
+from core.people import audit
 from core.privacy import erasure
-from core.staff import audit
 from core.texts import t
 
 

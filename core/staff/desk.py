@@ -10,12 +10,12 @@ from core.db import Database, dialogs
 from core.db.models import Institution, KnownCertificate
 from core.errors import InvalidInput, NotAllowed
 from core.imports import ImportReport
-from core.people import TelegramIdentity
-from core.staff import audit
+from core.people import audit
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.staff.institutions import apply_institution_file
 from core.staff.known_certificates import apply_certificate_file
 from core.staff.review_queue import queue_size
-from core.staff.roles import require_staff
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ from core.db.models import Institution, Liaison, User
 from core.errors import InvalidInput
 from core.id_numbers import validate_uscc
 from core.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, refuse, update_audited
-from core.people import TelegramIdentity
+from core.people import audit
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.spreadsheets import Column, Row, RowError, column_of, duplicates, read_rows
-from core.staff import audit
-from core.staff.roles import require_staff
 
 KIND_LABELS = {
     "central_branch": "央企驻皖分支机构",

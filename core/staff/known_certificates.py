@@ -15,11 +15,11 @@ from core.errors import InvalidInput
 from core.id_numbers import validate_resident_id
 from core.identity import validate_certificate_number
 from core.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, refuse, update_audited
-from core.people import TelegramIdentity
+from core.people import audit
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.rules import SKILL_LEVELS, normalise_name, skill_rank
 from core.spreadsheets import Column, column_of, duplicates, read_rows
-from core.staff import audit
-from core.staff.roles import require_staff
 
 
 def parse_id_number(raw: str) -> str:

@@ -12,11 +12,11 @@ from core.db import Database, dialogs
 from core.db.models import Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotFound
 from core.normalise import clean_text
-from core.people import TelegramIdentity, mark_blocked
+from core.people import audit
+from core.people.roles import Actor, require_staff
+from core.people.users import TelegramIdentity, mark_blocked
 from core.rules import RegistrationAction, RegistrationStatus, next_status
-from core.staff import audit
 from core.staff.review_queue import REVIEWABLE
-from core.staff.roles import Actor, require_staff
 from core.texts import t
 
 REJECT_FLOW = "staff_reject"

@@ -11,9 +11,9 @@ from core.db import Database
 from core.db.models import Institution, Plan, Profile, Registration, StaffMember, User
 from core.errors import NotFound
 from core.identity import mask_id
-from core.people import TelegramIdentity
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.render.xlsx import write_table
-from core.staff.roles import require_staff
 from core.texts import t
 
 COLUMNS = (

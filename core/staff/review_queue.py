@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
 from core.db.models import Certificate, Photo, Plan, Profile, Proof, Registration, User, utcnow
-from core.people import TelegramIdentity
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.registration_facts import eligibility_facts, institution_facts
 from core.rules import check_eligibility
-from core.staff.roles import require_staff
 from core.texts import has, t
 
 REVIEWABLE = ("submitted", "resubmitted")

@@ -13,10 +13,10 @@ from core.db import Database
 from core.db.models import Institution, Plan, Profile, Registration, User
 from core.errors import InvalidInput, NotAllowed
 from core.identity import mask_id, mask_mobile
-from core.people import TelegramIdentity
+from core.people.roles import require_liaison, require_staff
+from core.people.stages import STAGE_ORDER, RegistrationFacts, Stage, later_stages, next_deadline, stage_of
+from core.people.users import TelegramIdentity
 from core.render.xlsx import write_table
-from core.staff.roles import require_liaison, require_staff
-from core.staff.stages import STAGE_ORDER, RegistrationFacts, Stage, later_stages, next_deadline, stage_of
 from core.texts import t
 
 BEHIND_SHOWN = 30

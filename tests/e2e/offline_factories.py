@@ -29,7 +29,7 @@ from core.db.models import (
     User,
 )
 from core.identity import make_resident_id, make_uscc
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 
 PLAN_NO = "2026120000000019"
 

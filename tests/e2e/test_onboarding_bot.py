@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from telegram.ext import CommandHandler
 
-from core.command_menus import MENUS
 from core.db.models import Plan
+from core.people.command_menus import MENUS
 from tests.e2e.factories import make_institution
 from tests.e2e.harness import STAFF_ID, BotHarness
 from tests.e2e.test_liaison_links import invitation_link

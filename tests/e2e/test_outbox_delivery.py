@@ -15,7 +15,7 @@ from core.audiences import Audience
 from core.db import Database
 from core.db.models import OutboxMessage, User
 from core.outbox_worker import DeliveryWorker
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from emulator import BotApiEmulator
 from tests.e2e.harness import TOKEN
 

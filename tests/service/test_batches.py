@@ -12,7 +12,7 @@ from core.certno import is_valid_ticket_number
 from core.db import Database
 from core.db.models import BatchAssignment
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from tests.e2e.offline_factories import (
     PLAN_NO,
     STAFF,

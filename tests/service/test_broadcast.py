@@ -12,7 +12,7 @@ from core.audiences import Audience
 from core.db import Database
 from core.db.models import Notice, OutboxMessage
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from tests.service.test_notices import seed_programme
 
 STAFF = frozenset({9001, 9002})

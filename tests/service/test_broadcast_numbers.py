@@ -8,7 +8,7 @@ from core import broadcast, broadcast_reports
 from core.audiences import Audience
 from core.db import Database
 from core.db.models import StaffMember
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from tests.service.test_broadcast import ALICE, BOB, STAFF, draft
 from tests.service.test_notices import seed_programme
 

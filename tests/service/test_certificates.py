@@ -16,7 +16,7 @@ from core.db.models import IssuedCertificate
 from core.errors import NotAllowed
 from core.exam import record_result
 from core.examiners import export_examiners
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.tickets import check_in, open_checkin
 from tests.e2e.offline_factories import (
     ISSUER,

@@ -13,7 +13,7 @@ from core.db import Database, dialogs
 from core.db.models import Consent, Photo, Profile, User
 from core.errors import NotAllowed
 from core.identity import make_resident_id
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from tests.e2e.factories import make_candidate
 from tests.e2e.profile_steps import jpeg
 

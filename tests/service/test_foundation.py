@@ -12,7 +12,7 @@ from core.db.migrate import upgrade
 from core.db.models import AuditEntry, Institution, Plan, User
 from core.demo import seed_demo
 from core.onboarding import checklist
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from core.db import Database
 from core.db.models import Invitation, Liaison, Profile, User, utcnow
 from core.errors import Conflict, NotAllowed, NotFound
-from core.people import TelegramIdentity
-from core.staff import liaisons
+from core.people import liaisons
+from core.people.users import TelegramIdentity
 from tests.e2e.factories import make_candidate, make_institution
 
 STAFF = TelegramIdentity(900001, "工作人员")

@@ -27,7 +27,7 @@ from core.db.models import (
 )
 from core.db.models.study import CourseModule
 from core.errors import NotFound
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 
 TZ = ZoneInfo("Asia/Shanghai")
 COMPLETE = {

@@ -15,7 +15,7 @@ from core.db import Database
 from core.db.models import OutboxMessage, User
 from core.outbox import Outcome, Outgoing, Sent
 from core.outbox_worker import DeliveryWorker
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 
 STAFF_ID = 900001
 NOW = datetime(2026, 8, 1, 9, 0, tzinfo=UTC)

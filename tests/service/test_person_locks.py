@@ -10,7 +10,7 @@ from core import menu
 from core.db import Database
 from core.db.engine import CURRENT_PERSON
 from core.db.models import User
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 
 
 async def waiting_for_advisory_locks(db: Database) -> int:

@@ -13,7 +13,7 @@ from core.certificates import my_certificate, verify
 from core.db import Database
 from core.db.models import AuditEntry, Base, KnownCertificate, MailRequest, Photo, Profile, User
 from core.errors import InvalidInput, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.privacy import service as privacy
 from tests.e2e.factories import make_candidate, make_institution
 from tests.e2e.offline_factories import STAFF, STAFF_IDS

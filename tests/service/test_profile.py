@@ -13,7 +13,7 @@ from core.db import Database, dialogs
 from core.db.models import Profile, Registration, User
 from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from core.identity import make_resident_id
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from tests.e2e.factories import make_candidate
 
 TODAY = date(2026, 7, 31)

@@ -13,7 +13,7 @@ from core.content_imports import Imported, NeedsConfirmation
 from core.db import Database
 from core.db.models import AttemptItem, BankQuestion, BlueprintEntry
 from core.errors import InvalidInput, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.quiz_bank import BankSummary, store_blueprint
 from core.quiz_screens import QuestionScreen
 from core.rules import Blueprint, BlueprintItem, QuestionType

@@ -12,7 +12,7 @@ from core import menu
 from core.db import Database, redelivery
 from core.db.models import ProcessedUpdate, User, utcnow
 from core.db.update_marks import CURRENT_UPDATE, AlreadyApplied, UpdateMark
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 
 
 async def users_and_records(db: Database) -> tuple[int, list[int]]:

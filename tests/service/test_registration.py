@@ -11,7 +11,7 @@ from core import registration, registration_certs
 from core.db import Database
 from core.db.models import KnownCertificate, Registration
 from core.errors import InvalidInput, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from tests.e2e.factories import make_candidate, make_institution, make_plan
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -11,7 +11,7 @@ from core.certificates import my_certificate
 from core.db import Database
 from core.db.models import IssuedCertificate, Plan, Seal
 from core.errors import Conflict, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.tickets import my_ticket
 from tests.e2e.offline_factories import (
     STAFF,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from core.db import Database
 from core.db.models import AuditEntry, Certificate, Institution, KnownCertificate
 from core.errors import InvalidInput, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.spreadsheets import TableInvalid
 from core.staff import known_certificates
 from core.staff.institutions import import_institutions

@@ -13,7 +13,7 @@ from core import registration as registration_service
 from core.db import Database, dialogs
 from core.db.models import AuditEntry, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.staff import review, review_queue
 from core.texts import t
 from tests.e2e.factories import (

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from core.db import Database
 from core.errors import NotAllowed
-from core.people import TelegramIdentity
+from core.people.stages import Stage
+from core.people.users import TelegramIdentity
 from core.staff import rosters
-from core.staff.stages import Stage
 from tests.e2e.factories import make_candidate, make_institution, make_liaison
 
 STAFF = TelegramIdentity(900001, "工作人员")

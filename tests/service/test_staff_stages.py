@@ -14,9 +14,9 @@ from core.db.models import (
     QuizAttempt,
     StudySession,
 )
-from core.people import TelegramIdentity
+from core.people.stages import Stage
+from core.people.users import TelegramIdentity
 from core.staff import rosters
-from core.staff.stages import Stage
 from tests.e2e.factories import CandidateRef, make_candidate, make_institution, make_plan
 
 STAFF = TelegramIdentity(900001, "工作人员")

@@ -10,7 +10,7 @@ from core.certno import new_ticket_number
 from core.db import Database
 from core.db.models import BatchAssignment
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from core.tickets import absentees, check_in, my_ticket, open_checkin
 from tests.e2e.offline_factories import (
     PLAN_NO,

@@ -8,7 +8,7 @@ from core.certificates import mask_name, revoke, verify
 from core.certno import CROCKFORD
 from core.db import Database
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.people import TelegramIdentity
+from core.people.users import TelegramIdentity
 from tests.e2e.offline_factories import STAFF, STAFF_IDS
 from tests.service.test_certificates import certified
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.db.models import Liaison, StaffMember, User
-from core.people import Role
+from core.people.users import Role
 
 CANDIDATE_COMMANDS: tuple[str, ...] = ("start", "help", "cancel", "verify", "mute", "unmute")
 LIAISON_COMMANDS: tuple[str, ...] = ("start", "roster", "help", "cancel", "verify")

@@ -11,8 +11,8 @@ from core.db import Database
 from core.db.models import Institution, Liaison, StaffMember, User
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text
-from core.people import Role, TelegramIdentity, ensure_user, find_user, is_staff
-from core.staff import audit
+from core.people import audit
+from core.people.users import Role, TelegramIdentity, ensure_user, find_user, is_staff
 
 
 @dataclass(frozen=True, slots=True)

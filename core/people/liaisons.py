@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Institution, Invitation, Liaison, Profile, Registration, User, utcnow
 from core.errors import Conflict, NotAllowed, NotFound
-from core.people import TelegramIdentity, ensure_user
-from core.staff import audit
-from core.staff.roles import require_staff
+from core.people import audit
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity, ensure_user
 
 LIAISON_PREFIX = "inv"
 CANDIDATE_PREFIX = "join"
