@@ -16,8 +16,6 @@ from sqlalchemy import insert, select
 from core import broadcast
 from core.audiences import Audience
 from core.broadcast import Queued
-from core.consent import KINDS as CONSENT_KINDS
-from core.consent import NOTICE_VERSION
 from core.course import plan_modules
 from core.db import Database
 from core.db.models import (
@@ -31,8 +29,10 @@ from core.db.models import (
     StudySession,
     User,
 )
-from core.identity import make_resident_id, make_uscc
 from core.people.users import TelegramIdentity
+from core.profile.consent import KINDS as CONSENT_KINDS
+from core.profile.consent import NOTICE_VERSION
+from core.profile.identity import make_resident_id, make_uscc
 from core.quiz_bank import store_blueprint
 from core.rules import Blueprint, BlueprintItem, QuestionType
 from core.study_content import seed_sample_content

@@ -14,9 +14,9 @@ from core.certno import new_ticket_number
 from core.db import Database
 from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, QuizAttempt, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.identity import guard_text, parse_date
 from core.normalise import ID_MAX, clean_text, parse_int
 from core.people.users import TelegramIdentity, ensure_user, is_staff
+from core.profile.identity import guard_text, parse_date
 from core.texts import t
 
 MAX_CAPACITY = 500

@@ -13,9 +13,9 @@ from core.certno import is_well_formed, new_certificate_number, normalise
 from core.db import Database
 from core.db.models import Examiner, IssuedCertificate, Photo, Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.identity import guard_text, mask_id
 from core.normalise import clean_text
 from core.people.users import TelegramIdentity, ensure_user
+from core.profile.identity import guard_text, mask_id
 from core.render.certificate import CertificateData, render_certificate
 from core.seals import current_seal
 from core.texts import t

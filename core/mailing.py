@@ -15,9 +15,9 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import IssuedCertificate, MailRequest, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.identity import validate_address, validate_mobile, validate_name, validate_postcode
 from core.normalise import clean_text, parse_id
 from core.people.users import TelegramIdentity, ensure_user
+from core.profile.identity import validate_address, validate_mobile, validate_name, validate_postcode
 
 MAIL_FLOW = "mail"
 STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (

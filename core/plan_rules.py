@@ -14,8 +14,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from core.errors import InvalidInput
-from core.identity import parse_date
 from core.normalise import clean_text
+from core.profile.identity import parse_date
 from core.texts import t
 from core.windows import PlanWindows, Window
 

@@ -13,7 +13,7 @@ from core.db import Database, dialogs
 from core.db.models import Plan, Profile, Registration
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity, ensure_user
-from core.profile_fields import facts_of
+from core.profile.fields import facts_of
 from core.registration_facts import registration_window
 from core.registration_views import (
     EDITABLE,

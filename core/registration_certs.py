@@ -14,9 +14,14 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Certificate, KnownCertificate, Plan, Profile, Proof, Registration, User
 from core.errors import InvalidInput, NotAllowed
-from core.identity import parse_date, validate_certificate_number, validate_issuer, validate_occupation
 from core.people.users import TelegramIdentity, ensure_user
-from core.photos import inspect_proof
+from core.profile.identity import (
+    parse_date,
+    validate_certificate_number,
+    validate_issuer,
+    validate_occupation,
+)
+from core.profile.photos import inspect_proof
 from core.registration_views import EDITABLE, own_registration
 from core.rules import STATUS_LABELS, normalise_name
 from core.staff.known_certificates import parse_or_none

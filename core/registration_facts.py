@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Certificate, Institution, Photo, Plan, Profile, Proof, Registration
-from core.profile_fields import facts_of
+from core.profile.fields import facts_of
 from core.rules import CertificateFacts, EligibilityFacts, InstitutionFacts, Window, missing_profile_fields
 from core.staff.institutions import FILING_LABELS, KIND_LABELS
 

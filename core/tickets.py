@@ -25,9 +25,9 @@ from core.db.models import (
     utcnow,
 )
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.identity import mask_id
 from core.normalise import clean_text
 from core.people.users import TelegramIdentity, ensure_user
+from core.profile.identity import mask_id
 from core.render.ticket import TicketData, render_ticket
 from core.seals import current_seal
 from core.texts import t

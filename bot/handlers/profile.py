@@ -1,4 +1,4 @@
-"""个人信息 and 上传照片: questions with keyboards, answers saved by core.profile, a summary to confirm."""
+"""个人信息 and 上传照片: questions with keyboards, answers saved by core.profile.service, a summary."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from bot.handlers.start import identity
 from bot.keyboards import main_menu
 from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes
-from core import consent, photos, profile
 from core.db.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.normalise import button_number
-from core.profile import Screen
-from core.profile_answers import BROWSE_KINDS, SEARCH_LIMIT
-from core.profile_fields import CHOICES, DERIVED, IDENTITY_FLAGS, LABELS, OPTIONAL, REQUIRED
+from core.profile import consent, photos
+from core.profile import service as profile
+from core.profile.answers import BROWSE_KINDS, SEARCH_LIMIT
+from core.profile.fields import CHOICES, DERIVED, IDENTITY_FLAGS, LABELS, OPTIONAL, REQUIRED
+from core.profile.service import Screen
 from core.texts import t
 
 PREFIX = "prof:"

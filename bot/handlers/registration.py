@@ -17,8 +17,8 @@ from core import registration, registration_certs
 from core.db.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.normalise import button_number
-from core.photos import MAX_PROOF_BYTES, check_declared_size
-from core.profile_fields import LABELS
+from core.profile.fields import LABELS
+from core.profile.photos import MAX_PROOF_BYTES, check_declared_size
 from core.registration import RegistrationView
 from core.registration_certs import CertPrompt
 from core.texts import t

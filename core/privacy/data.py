@@ -25,7 +25,7 @@ from core.db.models import (
 )
 from core.eligibility import STATUS_LABELS
 from core.privacy.masking import mask_email, mask_id, mask_mobile, mask_name
-from core.profile_fields import LABELS, view_of
+from core.profile.fields import LABELS, view_of
 from core.render.xlsx import write_table
 from core.texts import t
 

@@ -12,7 +12,7 @@ from core.privacy.masking import mask_email, mask_id, mask_mobile
 
 # Bot tokens as BotFather issues them (also inside Bot API URLs: /bot<token>/sendMessage).
 _TOKEN = re.compile(r"(?<!\d)(\d{3,20})(?::|%3[Aa])[A-Za-z0-9_-]{20,100}")
-# ID formats the profile accepts (core.id_numbers): resident and new foreigner IDs (18), old foreigner IDs
+# ID formats accepted (core.profile.id_numbers): resident and new foreigner IDs (18), old foreigner IDs
 # (3 letters + 12 digits), passports (E/G + 8), Hong Kong/Macao passes (H/M + 8 or 10) and Taiwan passes
 # written next to their label (8 or 10 digits are too common elsewhere to mask on sight).
 # a number starts where no digit precedes it, or right after an escape in a repr ("李四\\u300013800138000")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.identity import mask_id, mask_mobile
+from core.profile.identity import mask_id, mask_mobile
 
 __all__ = ["mask_email", "mask_id", "mask_mobile", "mask_name"]
 

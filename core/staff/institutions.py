@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Institution, Liaison, User
 from core.errors import InvalidInput
-from core.id_numbers import validate_uscc
 from core.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, refuse, update_audited
 from core.people import audit
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
+from core.profile.id_numbers import validate_uscc
 from core.spreadsheets import Column, Row, RowError, column_of, duplicates, read_rows
 
 KIND_LABELS = {

@@ -12,12 +12,12 @@ from core import normalise
 from core.db import Database
 from core.db.models import Certificate, KnownCertificate, Profile, Registration
 from core.errors import InvalidInput
-from core.id_numbers import validate_resident_id
-from core.identity import validate_certificate_number
 from core.imports import MAX_IMPORT_ROWS, ImportReport, clean_text, refuse, update_audited
 from core.people import audit
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
+from core.profile.id_numbers import validate_resident_id
+from core.profile.identity import validate_certificate_number
 from core.rules import SKILL_LEVELS, normalise_name, skill_rank
 from core.spreadsheets import Column, column_of, duplicates, read_rows
 
@@ -33,7 +33,7 @@ def parse_id_number(raw: str) -> str:
 
 
 def parse_certificate_number(raw: str) -> str:
-    """The candidate's rule (core.identity), so a registry row and a typed number compare equal."""
+    """The candidate's rule (core.profile.identity), so a registry row and a typed number compare equal."""
     return validate_certificate_number(raw, error="staff.import.bad_certificate_number")
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import aliased
 from core.db import Database
 from core.db.models import Institution, Plan, Profile, Registration, StaffMember, User
 from core.errors import NotFound
-from core.identity import mask_id
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
+from core.profile.identity import mask_id
 from core.render.xlsx import write_table
 from core.texts import t
 

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import Institution, Plan, Profile, Registration, User
 from core.errors import InvalidInput, NotAllowed
-from core.identity import mask_id, mask_mobile
 from core.people.roles import require_liaison, require_staff
 from core.people.stages import STAGE_ORDER, RegistrationFacts, Stage, later_stages, next_deadline, stage_of
 from core.people.users import TelegramIdentity
+from core.profile.identity import mask_id, mask_mobile
 from core.render.xlsx import write_table
 from core.texts import t
 

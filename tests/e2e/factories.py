@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from core.consent import KINDS, NOTICE_VERSION
 from core.db import Database
 from core.db.models import (
     Certificate,
@@ -24,7 +23,8 @@ from core.db.models import (
     StaffMember,
     User,
 )
-from core.identity import make_resident_id, make_uscc
+from core.profile.consent import KINDS, NOTICE_VERSION
+from core.profile.identity import make_resident_id, make_uscc
 from emulator import BotMessage, EmulatedUser
 
 _counter = itertools.count(1)

@@ -15,7 +15,6 @@ from PIL import Image
 from sqlalchemy import select
 
 from core.certificates import Issuer
-from core.consent import KINDS, NOTICE_VERSION
 from core.db import Database
 from core.db.models import (
     BatchAssignment,
@@ -28,8 +27,9 @@ from core.db.models import (
     Registration,
     User,
 )
-from core.identity import make_resident_id, make_uscc
 from core.people.users import TelegramIdentity
+from core.profile.consent import KINDS, NOTICE_VERSION
+from core.profile.identity import make_resident_id, make_uscc
 
 PLAN_NO = "2026120000000019"
 

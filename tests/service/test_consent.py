@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from core import photos, profile
-from core.consent import NOTICE_VERSION
 from core.db import Database, dialogs
 from core.db.models import Consent, Photo, Profile, User
 from core.errors import NotAllowed
-from core.identity import make_resident_id
 from core.people.users import TelegramIdentity
+from core.profile import photos
+from core.profile import service as profile
+from core.profile.consent import NOTICE_VERSION
+from core.profile.identity import make_resident_id
 from tests.e2e.factories import make_candidate
 from tests.e2e.profile_steps import jpeg
 

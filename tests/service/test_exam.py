@@ -10,7 +10,7 @@ from core.db import Database
 from core.db.models import Examiner, ExamResult, IssuedCertificate, User
 from core.errors import InvalidInput
 from core.exam import exam_results_for, import_results, record_result
-from core.identity import make_resident_id
+from core.profile.identity import make_resident_id
 from core.tickets import check_in, open_checkin
 from tests.e2e.offline_factories import (
     ISSUER,

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core import profile
 from core.db import Database, dialogs
 from core.db.models import Profile, Registration, User
 from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
-from core.identity import make_resident_id
 from core.people.users import TelegramIdentity
+from core.profile import service as profile
+from core.profile.identity import make_resident_id
 from tests.e2e.factories import make_candidate
 
 TODAY = date(2026, 7, 31)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InvalidInput
-from core.identity import check_chinese_address, validate_address
+from core.profile.identity import check_chinese_address, validate_address
 from core.texts import t
 
 EXAMPLE = "安徽省合肥市蜀山区黄山路 100 号"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import InvalidInput
-from core.identity import (
+from core.profile.identity import (
     IdNumber,
     IdType,
     cross_check,
@@ -337,7 +337,8 @@ def test_credit_codes_with_wrong_length_letters_or_check_are_refused() -> None:
 
 
 def test_every_identity_key_raised_is_in_the_catalogue() -> None:
-    source = Path(__file__).resolve().parents[2].joinpath("core", "identity.py").read_text(encoding="utf-8")
+    path = Path(__file__).resolve().parents[2].joinpath("core", "profile", "identity.py")
+    source = path.read_text(encoding="utf-8")
     keys = set(re.findall(r'"(identity\.[a-z_.]+)"', source))
     keys |= {f"identity.format.{t.name.lower()}" for t in IdType if t is not IdType.RESIDENT}
     assert keys and keys <= set(catalogue())

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from core.identity import make_resident_id
 from core.privacy import log_masking
 from core.privacy.log_masking import mask_text
 from core.privacy.masking import mask_email, mask_id
+from core.profile.identity import make_resident_id
 
 TOKEN = "123456789:AAE2E-test-token-for-the-emulator-only"
 RESIDENT = make_resident_id("340104", seq=123)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from core.errors import InvalidInput
-from core.photos import check_declared_size, inspect_image, inspect_portrait, inspect_proof
+from core.profile.photos import check_declared_size, inspect_image, inspect_portrait, inspect_proof
 
 
 def image(fmt: str, width: int = 300, height: int = 400) -> bytes:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from core.errors import InvalidInput
-from core.identity import make_uscc, validate_uscc
+from core.profile.identity import make_uscc, validate_uscc
 from core.spreadsheets import Column, RowError, TableInvalid, read_table
 from core.texts import t
 

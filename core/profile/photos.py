@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from PIL import Image
 from sqlalchemy import select
 
-from core import profile
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Photo, utcnow
 from core.errors import InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity
-from core.profile_fields import is_locked, view_of
+from core.profile import service as profile
+from core.profile.fields import is_locked, view_of
 
 MB = 1024 * 1024
 MAX_PHOTO_BYTES = 3 * MB

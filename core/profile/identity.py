@@ -7,7 +7,8 @@ import unicodedata
 from datetime import date
 
 from core.errors import InvalidInput
-from core.id_numbers import (
+from core.normalise import clean_text
+from core.profile.id_numbers import (
     Gender,
     IdNumber,
     IdType,
@@ -22,7 +23,6 @@ from core.id_numbers import (
     validate_resident_id,
     validate_uscc,
 )
-from core.normalise import clean_text
 
 __all__ = [  # ID numbers and credit codes, re-exported for existing imports
     "Gender",

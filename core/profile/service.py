@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import consent
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Institution, Profile, User
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity, ensure_user
-from core.profile_answers import (
+from core.profile import consent
+from core.profile.answers import (
     BrowsePage,
     InstitutionMatch,
     browse_institutions,
@@ -23,7 +23,7 @@ from core.profile_answers import (
     set_id_number,
     set_text,
 )
-from core.profile_fields import (
+from core.profile.fields import (
     CHOICES,
     DERIVED,
     IDENTITY_FLAGS,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Institution, Photo, Profile, Registration
-from core.id_numbers import IdType
+from core.profile.id_numbers import IdType
 from core.rules import (
     PROFILE_FIELD_LABELS,
     PROVINCIAL_REGION,

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Institution, Profile, User
 from core.errors import Conflict, InvalidInput
-from core.id_numbers import IdType, validate_id
-from core.identity import (
+from core.normalise import clean_text
+from core.profile.fields import LABELS, is_derived
+from core.profile.id_numbers import IdType, validate_id
+from core.profile.identity import (
     cross_check,
     validate_address,
     validate_birth_date,
@@ -21,8 +23,6 @@ from core.identity import (
     validate_postcode,
     validate_work_start,
 )
-from core.normalise import clean_text
-from core.profile_fields import LABELS, is_derived
 
 SEARCH_LIMIT = 8
 SEARCH_MAX = 40
