@@ -21,7 +21,7 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.errors import NotAllowed, NotFound
 from core.people.users import TelegramIdentity
-from core.plan_content import PlanChoice, content_plan, plan_choices
+from core.plans.content import PlanChoice, content_plan, plan_choices
 
 FLOW = "batch_new"
 STEPS = ("day", "time", "place", "capacity")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from core.errors import InvalidInput
-from core.windows import PlanWindows
+from core.plans.windows import PlanWindows
 
 WindowName = Literal["registration", "study"]
 

@@ -12,7 +12,7 @@ from core.db.models import Plan
 from core.errors import NotAllowed, NotFound
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
-from core.plan_content import PlanChoice, content_plan, open_attempts, plan_choices
+from core.plans.content import PlanChoice, content_plan, open_attempts, plan_choices
 from core.quiz_bank import BankSummary, BlueprintSummary, apply_bank_file, apply_blueprint_file
 
 FLOWS = {"course": "course_import", "questions": "bank_import", "blueprint": "blueprint_import"}

@@ -16,7 +16,7 @@ from core import batches, course, quiz_bank
 from core.db import Database
 from core.db.models import Plan
 from core.people.users import TelegramIdentity
-from core.plans import create_plan, parse_plan_draft
+from core.plans.service import create_plan, parse_plan_draft
 from core.staff.institutions import import_institutions
 
 DEMO_PLAN_NO = "2026120000000019"

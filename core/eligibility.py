@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from core.errors import NotAllowed
-from core.windows import Window
+from core.plans.windows import Window
 
 PROVINCIAL_REGION = "省直"
 PROFILE_FIELD_LABELS: Mapping[str, str] = {

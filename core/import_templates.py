@@ -27,7 +27,8 @@ class ImportTemplate:
 
 def _columns() -> dict[str, Callable[[], Sequence[Column]]]:
     """Each kind's importer columns, looked up when asked so no importer is loaded for nothing."""
-    from core import course_import, exam, plan_import, question_import
+    from core import course_import, exam, question_import
+    from core.plans import imports as plan_import
     from core.staff import institutions, known_certificates
 
     return {

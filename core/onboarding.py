@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import BankQuestion, Batch, BlueprintEntry, CourseModule, Institution, Plan
-from core.windows import Window
+from core.plans.windows import Window
 
 # the order a programme is set up in; each item names what is missing until it exists
 SETUP_ITEMS: tuple[str, ...] = ("institutions", "plan", "course", "bank", "blueprint", "batches")

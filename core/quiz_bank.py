@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import BankQuestion, BlueprintEntry
-from core.plan_content import content_plan
+from core.plans.content import content_plan
 from core.question_import import (
     BlueprintLine,
     ParsedQuestion,

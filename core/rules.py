@@ -28,7 +28,7 @@ from core.eligibility import (
     skill_rank,
     title_rank,
 )
-from core.plan_rules import (
+from core.plans.rules import (
     OCCUPATION_SEPARATORS,
     PLAN_FIELDS,
     PlanDraft,
@@ -40,6 +40,7 @@ from core.plan_rules import (
     parse_window,
     plan_phase,
 )
+from core.plans.windows import PlanWindows, Window, WindowState
 from core.scoring import (
     MAX_ATTEMPTS,
     PASS_MARK,
@@ -59,7 +60,6 @@ from core.scoring import (
     validate_blueprint,
 )
 from core.study_credit import REQUIRED_MINUTES, credit_for_session, progress_bar, quiz_unlocked, total_credit
-from core.windows import PlanWindows, Window, WindowState
 
 __all__ = [
     "ACCEPTED_FILING",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.clock import WindowClose, next_close
 from core.db import Database
 from core.db.models import Plan
-from core.windows import PlanWindows, Window
+from core.plans.windows import PlanWindows, Window
 
 
 async def next_window_close(db: Database, now: datetime, tz: ZoneInfo) -> WindowClose | None:

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.errors import InvalidInput
+from core.plans.windows import Window
 from core.study_credit import REQUIRED_MINUTES
-from core.windows import Window
 
 PASS_MARK = 90
 MAX_ATTEMPTS = 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from core.windows import Window
+from core.plans.windows import Window
 
 REQUIRED_MINUTES = 180
 ZERO = timedelta(0)

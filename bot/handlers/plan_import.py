@@ -9,8 +9,8 @@ from bot.context import Context
 from bot.handlers.staff_common import reply, staff_ids, who
 from bot.handlers.templates import template_keyboard
 from bot.routing import Routes
-from core import plan_import
 from core.db.dialogs import DialogState
+from core.plans import imports as plan_import
 from core.texts import t
 
 MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download

@@ -18,13 +18,14 @@ from bot.handlers.plans_views import (
 from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import plan_dialog, plans
 from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
-from core.plan_dialog import Prompt
-from core.plan_rules import parse_plan_draft, plan_phase
-from core.plan_views import PlanChange
+from core.plans import dialog as plan_dialog
+from core.plans import service as plans
+from core.plans.dialog import Prompt
+from core.plans.rules import parse_plan_draft, plan_phase
+from core.plans.views import PlanChange
 from core.texts import t
 from scheduler.jobs import reschedule
 

@@ -6,9 +6,9 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.plan_dialog import CONFIRM, CREATE_STEPS, Prompt
-from core.plan_rules import PlanDraft, parse_plan_draft
-from core.plan_views import PlanView
+from core.plans.dialog import CONFIRM, CREATE_STEPS, Prompt
+from core.plans.rules import PlanDraft, parse_plan_draft
+from core.plans.views import PlanView
 from core.texts import t
 
 PREFIX = "pl"

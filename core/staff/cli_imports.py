@@ -15,8 +15,8 @@ from core.course import apply_course_file
 from core.db.models import Plan
 from core.errors import Conflict, InvalidInput, NotFound
 from core.exam import apply_results_file
-from core.plan_content import open_attempts
-from core.plan_import import apply_plan_file
+from core.plans.content import open_attempts
+from core.plans.imports import apply_plan_file
 from core.quiz_bank import apply_bank_file, apply_blueprint_file
 from core.settings import Settings
 from core.staff.institutions import apply_institution_file

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core import menu, plans
+from core import menu
 from core.db import Database
 from core.db.models import AuditEntry, Institution, Notice, OutboxMessage, Plan, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.plans import parse_plan_draft
+from core.plans import service as plans
+from core.plans.service import parse_plan_draft
 
 TZ = ZoneInfo("Asia/Shanghai")
 STAFF = 900001

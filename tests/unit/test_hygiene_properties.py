@@ -9,9 +9,10 @@ from functools import partial
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import batches, broadcast, exam, examiners, imports, plan_rules
+from core import batches, broadcast, exam, examiners, imports
 from core.errors import DomainError
 from core.normalise import clean_text, parse_id, parse_int, refused_characters
+from core.plans import rules as plan_rules
 from core.profile import identity
 from core.profile.id_numbers import IdType, validate_id, validate_uscc
 from core.staff import known_certificates

@@ -9,7 +9,7 @@ import pytest
 
 from core.clock import SandboxClock, next_close
 from core.errors import InvalidInput
-from core.windows import PlanWindows, Window
+from core.plans.windows import PlanWindows, Window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

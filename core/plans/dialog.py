@@ -19,7 +19,7 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Plan, User
 from core.errors import Conflict, NotFound
-from core.plan_rules import (
+from core.plans.rules import (
     check_windows,
     parse_name,
     parse_occupations,
@@ -27,8 +27,8 @@ from core.plan_rules import (
     parse_plan_no,
     parse_window,
 )
-from core.plan_views import PlanChange, PlanView, draft_of, plan_view
-from core.plans import add_plan, change_plan, staff_user
+from core.plans.service import add_plan, change_plan, staff_user
+from core.plans.views import PlanChange, PlanView, draft_of, plan_view
 
 FLOW = "plans"
 CREATE_STEPS: tuple[str, ...] = ("plan_no", "name", "occupations", "registration", "study", "training")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Plan, Registration
 from core.people.stages import STAGE_ORDER, later_stages, review_stage
-from core.plan_rules import PlanDraft, plan_phase
+from core.plans.rules import PlanDraft, plan_phase
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from core import audiences, outbox
 from core.audiences import Person
 from core.batches import passed_quiz
 from core.db.models import BatchAssignment, Notice, Plan, User
-from core.plan_rules import PlanDraft
+from core.plans.rules import PlanDraft
+from core.plans.windows import Window
 from core.texts import t
-from core.windows import Window
 
 KIND = "plan_change"
 

@@ -2,7 +2,7 @@
 
 The interface other features (imports, demo data) use:
 - `parse_plan_draft(fields)` → `PlanDraft`, raising InvalidInput whose params name the `field`
-  (core.plan_rules);
+  (core.plans.rules);
 - `create_plan(db, actor_telegram_id, staff_ids, draft)` → `PlanView`, or `add_plan(session, actor_user_id,
   draft)` inside a caller's own unit of work (an import applying many rows at once);
 - `update_plan(db, actor_telegram_id, staff_ids, plan_id, changes)` → `PlanChange`: `changes` are text fields
@@ -28,9 +28,9 @@ from core.db.models import Plan, User, utcnow
 from core.errors import Conflict, NotAllowed, NotFound
 from core.people import audit
 from core.people.users import TelegramIdentity, ensure_user, find_user, is_staff
-from core.plan_notices import tell_moved
-from core.plan_rules import PlanDraft, moved_windows, parse_plan_draft, plan_phase
-from core.plan_views import PlanChange, PlanView, draft_of, plan_view, stage_counts
+from core.plans.moved_deadlines import tell_moved
+from core.plans.rules import PlanDraft, moved_windows, parse_plan_draft, plan_phase
+from core.plans.views import PlanChange, PlanView, draft_of, plan_view, stage_counts
 
 __all__ = [
     "PlanChange",

@@ -10,8 +10,8 @@ from core.imports import clean_text
 from core.people import audit
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
-from core.plan_rules import PlanDraft
-from core.plans import add_plan, parse_plan_draft
+from core.plans.rules import PlanDraft
+from core.plans.service import add_plan, parse_plan_draft
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, duplicates, parse_rows
 
 IMPORT_FLOW = "plan_import"

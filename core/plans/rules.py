@@ -2,7 +2,7 @@
 
 Every refusal is an InvalidInput whose params carry `field` (one of PLAN_FIELDS), so the bot's dialog can ask
 again for that one value and an importer can name the column. Dates are the plan's local (Asia/Shanghai)
-calendar days and a window runs through the end of its last day (core.windows.Window.from_dates).
+calendar days and a window runs through the end of its last day (core.plans.windows.Window.from_dates).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from core.errors import InvalidInput
 from core.normalise import clean_text
+from core.plans.windows import PlanWindows, Window
 from core.profile.identity import parse_date
 from core.texts import t
-from core.windows import PlanWindows, Window
 
 PLAN_NO_DIGITS = 16
 NAME_MAX = 60
