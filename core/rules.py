@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from core.eligibility import (
+from core.plans.rules import (
+    OCCUPATION_SEPARATORS,
+    PLAN_FIELDS,
+    PlanDraft,
+    check_windows,
+    moved_windows,
+    parse_occupations,
+    parse_plan_draft,
+    parse_plan_no,
+    parse_window,
+    plan_phase,
+)
+from core.plans.windows import PlanWindows, Window, WindowState
+from core.registration.eligibility import (
     ACCEPTED_FILING,
     ACCEPTED_TYPES,
     PROFILE_FIELD_LABELS,
@@ -28,19 +41,6 @@ from core.eligibility import (
     skill_rank,
     title_rank,
 )
-from core.plans.rules import (
-    OCCUPATION_SEPARATORS,
-    PLAN_FIELDS,
-    PlanDraft,
-    check_windows,
-    moved_windows,
-    parse_occupations,
-    parse_plan_draft,
-    parse_plan_no,
-    parse_window,
-    plan_phase,
-)
-from core.plans.windows import PlanWindows, Window, WindowState
 from core.scoring import (
     MAX_ATTEMPTS,
     PASS_MARK,

@@ -13,14 +13,15 @@ from bot.handlers.registration_views import PREFIX, button, plan_text, view_mark
 from bot.handlers.start import identity
 from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes
-from core import registration, registration_certs
 from core.db.dialogs import DialogState
 from core.errors import DomainError, InvalidInput
 from core.normalise import button_number
 from core.profile.fields import LABELS
 from core.profile.photos import MAX_PROOF_BYTES, check_declared_size
-from core.registration import RegistrationView
-from core.registration_certs import CertPrompt
+from core.registration import qualifications as registration_certs
+from core.registration import service as registration
+from core.registration.qualifications import CertPrompt
+from core.registration.service import RegistrationView
 from core.texts import t
 
 _BUTTON = re.compile(

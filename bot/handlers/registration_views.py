@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.registration import PlanView, RegistrationView
+from core.registration.service import PlanView, RegistrationView
 from core.texts import t
 
 PREFIX = "reg:"

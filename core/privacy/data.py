@@ -23,9 +23,9 @@ from core.db.models import (
     Registration,
     User,
 )
-from core.eligibility import STATUS_LABELS
 from core.privacy.masking import mask_email, mask_id, mask_mobile, mask_name
 from core.profile.fields import LABELS, view_of
+from core.registration.eligibility import STATUS_LABELS
 from core.render.xlsx import write_table
 from core.texts import t
 

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core import registration, registration_certs
 from core.db import Database
 from core.db.models import KnownCertificate, Registration
 from core.errors import InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity
+from core.registration import qualifications as registration_certs
+from core.registration import service as registration
 from tests.e2e.factories import make_candidate, make_institution, make_plan
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from core import registration as registration_service
 from core.db import Database, dialogs
 from core.db.models import AuditEntry, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity
+from core.registration import service as registration_service
 from core.staff import review, review_queue
 from core.texts import t
 from tests.e2e.factories import (

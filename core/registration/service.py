@@ -14,8 +14,8 @@ from core.db.models import Plan, Profile, Registration
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.fields import facts_of
-from core.registration_facts import registration_window
-from core.registration_views import (
+from core.registration.facts import registration_window
+from core.registration.views import (
     EDITABLE,
     CertificateView,
     Home,

@@ -22,7 +22,7 @@ from core.profile.identity import (
     validate_occupation,
 )
 from core.profile.photos import inspect_proof
-from core.registration_views import EDITABLE, own_registration
+from core.registration.views import EDITABLE, own_registration
 from core.rules import STATUS_LABELS, normalise_name
 from core.staff.known_certificates import parse_or_none
 
