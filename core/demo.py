@@ -17,7 +17,7 @@ from core.db import Database
 from core.db.models import Plan
 from core.people.users import TelegramIdentity
 from core.plans.service import create_plan, parse_plan_draft
-from core.staff.institutions import import_institutions
+from core.review.institutions import import_institutions
 
 DEMO_PLAN_NO = "2026120000000019"
 DEMO_PLACE = "合肥市蜀山区 省职业技能鉴定中心三楼培训室"

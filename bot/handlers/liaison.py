@@ -13,7 +13,7 @@ from bot.routing import Routes
 from core.normalise import button_number
 from core.people import liaisons, roles
 from core.people.users import Role
-from core.staff import rosters
+from core.review import rosters
 from core.texts import t
 
 

@@ -11,7 +11,7 @@ from bot.replies import reply_error
 from bot.routing import Routes
 from core.errors import DomainError
 from core.normalise import button_number
-from core.staff import review_export
+from core.review import export as review_export
 from core.texts import t
 
 

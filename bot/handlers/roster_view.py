@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from bot.context import Context
 from bot.handlers.staff_common import reply
 from core.people.stages import STAGE_ORDER
-from core.staff.rosters import Roster, roster_workbook
+from core.review.rosters import Roster, roster_workbook
 from core.texts import t
 
 BEHIND_SHOWN = 30

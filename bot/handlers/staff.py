@@ -8,8 +8,8 @@ from telegram.ext import BaseHandler
 from bot.context import Context
 from bot.handlers import staff_desk, staff_review, staff_roster
 from bot.routing import Routes
-from core.staff.desk import IMPORT_FLOW
-from core.staff.review import REJECT_FLOW
+from core.review.desk import IMPORT_FLOW
+from core.review.service import REJECT_FLOW
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

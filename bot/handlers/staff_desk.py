@@ -17,7 +17,7 @@ from core.people import liaisons, roles
 from core.people.audit import AuditLine
 from core.people.command_menus import role_menu
 from core.people.users import Role
-from core.staff import desk, institutions, known_certificates
+from core.review import desk, institutions, known_certificates
 from core.texts import has, t
 
 MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download

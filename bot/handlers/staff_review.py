@@ -12,9 +12,9 @@ from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, notify, reply, staff_ids, stale, who
 from core.db.dialogs import DialogState
 from core.normalise import button_number
-from core.staff import review
-from core.staff.review import Decision
-from core.staff.review_queue import ReviewItem, queue_item
+from core.review import service as review
+from core.review.queue import ReviewItem, queue_item
+from core.review.service import Decision
 from core.texts import t
 
 log = logging.getLogger(__name__)

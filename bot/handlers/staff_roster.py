@@ -12,7 +12,7 @@ from core.errors import DomainError
 from core.normalise import button_number
 from core.people import roles
 from core.people.stages import STAGE_ORDER
-from core.staff import institutions, rosters
+from core.review import institutions, rosters
 from core.texts import t
 
 

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale, who
 from bot.routing import Routes
-from core import import_templates
+from core.review import import_templates
 from core.texts import t
 
 

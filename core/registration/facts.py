@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Certificate, Institution, Photo, Plan, Profile, Proof, Registration
 from core.profile.fields import facts_of
+from core.review.institutions import FILING_LABELS, KIND_LABELS
 from core.rules import CertificateFacts, EligibilityFacts, InstitutionFacts, Window, missing_profile_fields
-from core.staff.institutions import FILING_LABELS, KIND_LABELS
 
 
 def registration_window(plan: Plan, tz: ZoneInfo) -> Window:

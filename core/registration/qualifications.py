@@ -23,8 +23,8 @@ from core.profile.identity import (
 )
 from core.profile.photos import inspect_proof
 from core.registration.views import EDITABLE, own_registration
+from core.review.known_certificates import parse_or_none
 from core.rules import STATUS_LABELS, normalise_name
-from core.staff.known_certificates import parse_or_none
 
 FLOW = "registration"
 KINDS = ("skill", "title")

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from core.db import Database
 from core.db.models import BlueprintEntry, Institution
-from core.import_templates import KINDS, importer_columns
+from core.review import cli
+from core.review.import_templates import KINDS, importer_columns
 from core.spreadsheets import read_rows
-from core.staff import cli
 from tests.e2e.factories import csv_bytes, institution_rows
 from tests.e2e.study_factories import make_plan
 from tests.e2e.test_import_templates import seated_and_checked_in

@@ -12,8 +12,8 @@ from core.db import Database
 from core.db.models import Registration, StaffMember
 from core.errors import NotAllowed
 from core.people.users import TelegramIdentity
-from core.staff import review
-from core.staff.review_export import export_review_list, plans_to_export
+from core.review import service as review
+from core.review.export import export_review_list, plans_to_export
 from tests.e2e.offline_factories import STAFF, STAFF_ID, STAFF_IDS, make_candidate, make_plan
 
 HEADER = (

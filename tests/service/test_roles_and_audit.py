@@ -8,7 +8,8 @@ from core.db import Database
 from core.errors import Conflict, NotAllowed, NotFound
 from core.people import roles
 from core.people.users import Role, TelegramIdentity
-from core.staff import desk, review
+from core.review import desk
+from core.review import service as review
 from tests.e2e.factories import make_candidate, make_institution, make_liaison
 
 STAFF = TelegramIdentity(900001, "工作人员")

@@ -9,9 +9,9 @@ from core.db import Database
 from core.db.models import AuditEntry, Certificate, Institution, KnownCertificate
 from core.errors import InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity
+from core.review import known_certificates
+from core.review.institutions import import_institutions
 from core.spreadsheets import TableInvalid
-from core.staff import known_certificates
-from core.staff.institutions import import_institutions
 from tests.e2e.factories import (
     CERTIFICATE_HEADER,
     INSTITUTION_HEADER,

@@ -14,7 +14,8 @@ from core.db.models import AuditEntry, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity
 from core.registration import service as registration_service
-from core.staff import review, review_queue
+from core.review import queue as review_queue
+from core.review import service as review
 from core.texts import t
 from tests.e2e.factories import (
     make_candidate,

@@ -11,7 +11,7 @@ from core.db import Database
 from core.errors import NotAllowed
 from core.people.stages import Stage
 from core.people.users import TelegramIdentity
-from core.staff import rosters
+from core.review import rosters
 from tests.e2e.factories import make_candidate, make_institution, make_liaison
 
 STAFF = TelegramIdentity(900001, "工作人员")

@@ -16,7 +16,7 @@ from core.db.models import (
 )
 from core.people.stages import Stage
 from core.people.users import TelegramIdentity
-from core.staff import rosters
+from core.review import rosters
 from tests.e2e.factories import CandidateRef, make_candidate, make_institution, make_plan
 
 STAFF = TelegramIdentity(900001, "工作人员")

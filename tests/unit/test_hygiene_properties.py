@@ -15,7 +15,7 @@ from core.normalise import clean_text, parse_id, parse_int, refused_characters
 from core.plans import rules as plan_rules
 from core.profile import identity
 from core.profile.id_numbers import IdType, validate_id, validate_uscc
-from core.staff import known_certificates
+from core.review import known_certificates
 from core.tickets import normalise_ticket
 
 TODAY = date(2026, 12, 3)

@@ -13,9 +13,9 @@ from core.imports import ImportReport
 from core.people import audit
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
-from core.staff.institutions import apply_institution_file
-from core.staff.known_certificates import apply_certificate_file
-from core.staff.review_queue import queue_size
+from core.review.institutions import apply_institution_file
+from core.review.known_certificates import apply_certificate_file
+from core.review.queue import queue_size
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""What `python -m core.staff.cli` runs for each kind of file: the desk's and the bot's own checks, one
+"""What `python -m core.review.cli` runs for each kind of file: the desk's and the bot's own checks, one
 transaction, and a line saying what changed."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from core.exam import apply_results_file
 from core.plans.content import open_attempts
 from core.plans.imports import apply_plan_file
 from core.quiz_bank import apply_bank_file, apply_blueprint_file
+from core.review.institutions import apply_institution_file
+from core.review.known_certificates import apply_certificate_file
 from core.settings import Settings
-from core.staff.institutions import apply_institution_file
-from core.staff.known_certificates import apply_certificate_file
 from core.texts import t
 
 PLAN_KINDS = ("course", "questions", "blueprint")

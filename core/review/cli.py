@@ -1,4 +1,4 @@
-"""Imports from the shell: `python -m core.staff.cli KIND FILE [--plan 计划编号]`, or `template KIND FILE`."""
+"""Imports from the shell: `python -m core.review.cli KIND FILE [--plan 计划编号]` or `template KIND FILE`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 from core.db import Database
 from core.db.migrate import upgrade
 from core.errors import DomainError
-from core.import_templates import KINDS, build_template
+from core.review.cli_imports import RUNNERS, CliImport
+from core.review.import_templates import KINDS, build_template
 from core.settings import Settings, SettingsError
-from core.staff.cli_imports import RUNNERS, CliImport
 from core.texts import t
 
 
@@ -41,7 +41,7 @@ def _settings(database_url: str | None) -> Settings:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m core.staff.cli", description=t("staff.cli.description"))
+    parser = argparse.ArgumentParser(prog="python -m core.review.cli", description=t("staff.cli.description"))
     parser.add_argument("kind", choices=(*RUNNERS, "template"))
     parser.add_argument("file", type=Path, help=t("staff.cli.file_help"))
     parser.add_argument("out", type=Path, nargs="?", help=t("staff.cli.out_help"))
