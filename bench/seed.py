@@ -16,7 +16,6 @@ from sqlalchemy import insert, select
 from core import broadcast
 from core.audiences import Audience
 from core.broadcast import Queued
-from core.course import plan_modules
 from core.db import Database
 from core.db.models import (
     Consent,
@@ -35,6 +34,7 @@ from core.profile.consent import NOTICE_VERSION
 from core.profile.identity import make_resident_id, make_uscc
 from core.quiz_bank import store_blueprint
 from core.rules import Blueprint, BlueprintItem, QuestionType
+from core.study.course import plan_modules
 from core.study_content import seed_sample_content
 
 FIRST_TELEGRAM_ID = 7_000_000

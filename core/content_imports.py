@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.course import ImportSummary, apply_course_file
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Plan
@@ -14,6 +13,7 @@ from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.plans.content import PlanChoice, content_plan, open_attempts, plan_choices
 from core.quiz_bank import BankSummary, BlueprintSummary, apply_bank_file, apply_blueprint_file
+from core.study.course import ImportSummary, apply_course_file
 
 FLOWS = {"course": "course_import", "questions": "bank_import", "blueprint": "blueprint_import"}
 KIND_OF_FLOW = {flow: kind for kind, flow in FLOWS.items()}

@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core import batches, course, quiz_bank
+from core import batches, quiz_bank
 from core.db import Database
 from core.db.models import Plan
 from core.people.users import TelegramIdentity
 from core.plans.service import create_plan, parse_plan_draft
 from core.review.institutions import import_institutions
+from core.study import course
 
 DEMO_PLAN_NO = "2026120000000019"
 DEMO_PLACE = "合肥市蜀山区 省职业技能鉴定中心三楼培训室"

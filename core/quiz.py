@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database, dialogs
 from core.db.models import Plan, QuizAttempt, Registration, User
-from core.enrolment import Enrolment, find_enrolment
 from core.errors import Conflict, NotAllowed
 from core.quiz_moves import apply_move
 from core.quiz_screens import (
@@ -26,7 +25,8 @@ from core.quiz_screens import (
 )
 from core.quiz_store import QUIZ_FLOW, Finished, draw_and_store, finish
 from core.rules import attempt_deadline, best_score, can_start_attempt, passed
-from core.study import StudyOverview, credited_minutes, overview
+from core.study.enrolment import Enrolment, find_enrolment
+from core.study.service import StudyOverview, credited_minutes, overview
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,7 @@ from core.scoring import (
     score_attempt,
     validate_blueprint,
 )
-from core.study_credit import REQUIRED_MINUTES, credit_for_session, progress_bar, quiz_unlocked, total_credit
+from core.study.credit import REQUIRED_MINUTES, credit_for_session, progress_bar, quiz_unlocked, total_credit
 
 __all__ = [
     "ACCEPTED_FILING",

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from core.errors import InvalidInput
 from core.plans.windows import Window
-from core.study_credit import REQUIRED_MINUTES
+from core.study.credit import REQUIRED_MINUTES
 
 PASS_MARK = 90
 MAX_ATTEMPTS = 2

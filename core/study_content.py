@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.course import seed_sample_course
 from core.quiz_bank import seed_sample_bank
+from core.study.course import seed_sample_course
 
 
 async def seed_sample_content(session: AsyncSession, plan_id: int) -> None:

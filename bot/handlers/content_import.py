@@ -11,11 +11,11 @@ from bot.handlers.templates import template_keyboard
 from bot.routing import Routes
 from core import content_imports
 from core.content_imports import Imported, NeedsConfirmation
-from core.course import ImportSummary
 from core.db.dialogs import DialogState
 from core.normalise import button_number
 from core.quiz_bank import BankSummary
 from core.rules import REQUIRED_MINUTES
+from core.study.course import ImportSummary
 from core.texts import t
 
 COMMANDS = {"import_course": "course", "import_questions": "questions", "import_blueprint": "blueprint"}

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.certificates import Issuer
-from core.course import apply_course_file
 from core.db.models import Plan
 from core.errors import Conflict, InvalidInput, NotFound
 from core.exam import apply_results_file
@@ -21,6 +20,7 @@ from core.quiz_bank import apply_bank_file, apply_blueprint_file
 from core.review.institutions import apply_institution_file
 from core.review.known_certificates import apply_certificate_file
 from core.settings import Settings
+from core.study.course import apply_course_file
 from core.texts import t
 
 PLAN_KINDS = ("course", "questions", "blueprint")

@@ -7,10 +7,11 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import course, study
 from core.db import Database
 from core.db.models import CourseModule, StudySession
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.study import course
+from core.study import service as study
 from tests.e2e.study_factories import SHANGHAI, FakeClock, make_candidate, make_plan
 
 STAFF = frozenset({900001})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.course_import import parse_course, sample_course
 from core.errors import InvalidInput
+from core.study.imports import parse_course, sample_course
 from core.texts import t
 
 

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.course import plan_modules
 from core.db import Database
 from core.db.models import CourseModule, StudySession
-from core.enrolment import Enrolment, find_enrolment
 from core.errors import Conflict, NotAllowed, NotFound
 from core.rules import credit_for_session, total_credit
+from core.study.course import plan_modules
+from core.study.enrolment import Enrolment, find_enrolment
 
 ZERO = timedelta(0)
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.course_import import ParsedModule, parse_course, sample_course
 from core.db import Database
 from core.db.models import CourseModule
 from core.errors import NotAllowed
 from core.people.users import is_staff
 from core.plans.content import content_plan
 from core.rules import REQUIRED_MINUTES
+from core.study.imports import ParsedModule, parse_course, sample_course
 
 
 @dataclass(frozen=True, slots=True)
