@@ -32,10 +32,10 @@ from core.people.users import TelegramIdentity
 from core.profile.consent import KINDS as CONSENT_KINDS
 from core.profile.consent import NOTICE_VERSION
 from core.profile.identity import make_resident_id, make_uscc
-from core.quiz_bank import store_blueprint
+from core.quiz.bank import store_blueprint
+from core.quiz.samples import seed_sample_content
 from core.rules import Blueprint, BlueprintItem, QuestionType
 from core.study.course import plan_modules
-from core.study_content import seed_sample_content
 
 FIRST_TELEGRAM_ID = 7_000_000
 STAFF_ID = 6_999_999

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core import batches, quiz_bank
+from core import batches
 from core.db import Database
 from core.db.models import Plan
 from core.people.users import TelegramIdentity
 from core.plans.service import create_plan, parse_plan_draft
+from core.quiz import bank as quiz_bank
 from core.review.institutions import import_institutions
 from core.study import course
 

@@ -11,8 +11,8 @@ from core.db.models import Examiner, Institution, IssuedCertificate, Plan, Profi
 from core.errors import InvalidInput
 from core.normalise import clean_text
 from core.people.users import TelegramIdentity
+from core.quiz.scoring import examinable_levels
 from core.render.xlsx import write_table
-from core.scoring import examinable_levels
 from core.texts import t
 
 _LEVEL_ALIASES = {

@@ -15,6 +15,24 @@ from core.plans.rules import (
     plan_phase,
 )
 from core.plans.windows import PlanWindows, Window, WindowState
+from core.quiz.scoring import (
+    MAX_ATTEMPTS,
+    PASS_MARK,
+    Blueprint,
+    BlueprintItem,
+    DrawnQuestion,
+    Question,
+    QuestionType,
+    attempt_deadline,
+    best_score,
+    can_assign_batch,
+    can_start_attempt,
+    draw_attempt,
+    examinable_levels,
+    passed,
+    score_attempt,
+    validate_blueprint,
+)
 from core.registration.eligibility import (
     ACCEPTED_FILING,
     ACCEPTED_TYPES,
@@ -40,24 +58,6 @@ from core.registration.eligibility import (
     qualifies,
     skill_rank,
     title_rank,
-)
-from core.scoring import (
-    MAX_ATTEMPTS,
-    PASS_MARK,
-    Blueprint,
-    BlueprintItem,
-    DrawnQuestion,
-    Question,
-    QuestionType,
-    attempt_deadline,
-    best_score,
-    can_assign_batch,
-    can_start_attempt,
-    draw_attempt,
-    examinable_levels,
-    passed,
-    score_attempt,
-    validate_blueprint,
 )
 from core.study.credit import REQUIRED_MINUTES, credit_for_session, progress_bar, quiz_unlocked, total_credit
 

@@ -9,11 +9,11 @@ from bot.context import Context
 from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale, who
 from bot.handlers.templates import template_keyboard
 from bot.routing import Routes
-from core import content_imports
-from core.content_imports import Imported, NeedsConfirmation
 from core.db.dialogs import DialogState
 from core.normalise import button_number
-from core.quiz_bank import BankSummary
+from core.quiz import content_imports
+from core.quiz.bank import BankSummary
+from core.quiz.content_imports import Imported, NeedsConfirmation
 from core.rules import REQUIRED_MINUTES
 from core.study.course import ImportSummary
 from core.texts import t

@@ -15,13 +15,13 @@ from bot.context import BotServices, Context
 from bot.handlers.quiz_views import render, result_text
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import quiz
 from core.db.dialogs import DialogState
 from core.errors import Conflict, DomainError
 from core.normalise import button_number
 from core.people.users import mark_blocked
-from core.quiz_screens import Press, QuestionScreen, ResultScreen
-from core.quiz_store import QUIZ_FLOW
+from core.quiz import service as quiz
+from core.quiz.store import QUIZ_FLOW
+from core.quiz.views import Press, QuestionScreen, ResultScreen
 from core.texts import t
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.quiz_review import AttemptReview
-from core.quiz_screens import ConfirmScreen, QuestionScreen, ResultScreen, ReviewScreen, Screen
+from core.quiz.review import AttemptReview
+from core.quiz.views import ConfirmScreen, QuestionScreen, ResultScreen, ReviewScreen, Screen
 from core.rules import QuestionType
 from core.texts import t
 

@@ -10,9 +10,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.context import Context
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import quiz
 from core.errors import DomainError
 from core.normalise import button_number
+from core.quiz import service as quiz
 from core.rules import progress_bar
 from core.study import service as study
 from core.study.service import StudyOverview

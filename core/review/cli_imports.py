@@ -16,7 +16,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.exam import apply_results_file
 from core.plans.content import open_attempts
 from core.plans.imports import apply_plan_file
-from core.quiz_bank import apply_bank_file, apply_blueprint_file
+from core.quiz.bank import apply_bank_file, apply_blueprint_file
 from core.review.institutions import apply_institution_file
 from core.review.known_certificates import apply_certificate_file
 from core.settings import Settings

@@ -27,8 +27,9 @@ class ImportTemplate:
 
 def _columns() -> dict[str, Callable[[], Sequence[Column]]]:
     """Each kind's importer columns, looked up when asked so no importer is loaded for nothing."""
-    from core import exam, question_import
+    from core import exam
     from core.plans import imports as plan_import
+    from core.quiz import imports as question_import
     from core.review import institutions, known_certificates
     from core.study import imports as course_import
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.db.models import BankQuestion, Plan, Registration, User
-from core.quiz_bank import store_blueprint
+from core.quiz.bank import store_blueprint
+from core.quiz.samples import seed_sample_content
 from core.rules import Blueprint, BlueprintItem, QuestionType
-from core.study_content import seed_sample_content
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 POLICY = "政策法规与职业道德"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.db import Database
 from core.db.migrate import downgrade, upgrade
 from core.db.models import AttemptItem, BankQuestion, CourseModule, QuizAttempt, StudySession
-from core.quiz_bank import plan_bank
+from core.quiz.bank import plan_bank
 from core.study.course import plan_modules
 from tests.e2e.study_factories import make_candidate, make_plan
 

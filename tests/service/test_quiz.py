@@ -8,11 +8,11 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import quiz
 from core.db import Database
 from core.db.models import AttemptItem, BankQuestion, QuizAttempt
 from core.errors import Conflict, DomainError, NotAllowed
-from core.quiz_screens import Press, QuestionScreen, ResultScreen, ReviewScreen, Screen
+from core.quiz import service as quiz
+from core.quiz.views import Press, QuestionScreen, ResultScreen, ReviewScreen, Screen
 from core.rules import QuestionType
 from core.study import service as study
 from tests.e2e.study_factories import SHANGHAI, FakeClock, correct_answers, make_candidate, make_plan

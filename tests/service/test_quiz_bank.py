@@ -8,14 +8,15 @@ from importlib import resources
 import pytest
 from sqlalchemy import select
 
-from core import content_imports, quiz
-from core.content_imports import Imported, NeedsConfirmation
 from core.db import Database
 from core.db.models import AttemptItem, BankQuestion, BlueprintEntry
 from core.errors import InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity
-from core.quiz_bank import BankSummary, store_blueprint
-from core.quiz_screens import QuestionScreen
+from core.quiz import content_imports
+from core.quiz import service as quiz
+from core.quiz.bank import BankSummary, store_blueprint
+from core.quiz.content_imports import Imported, NeedsConfirmation
+from core.quiz.views import QuestionScreen
 from core.rules import Blueprint, BlueprintItem, QuestionType
 from tests.e2e.study_factories import SHANGHAI, make_plan
 from tests.service.test_quiz import begin, ready

@@ -6,8 +6,8 @@ import pytest
 
 from core.db import Database
 from core.errors import NotAllowed, NotFound
-from core.quiz_review import attempt_review
-from core.results import results
+from core.quiz.results import results
+from core.quiz.review import attempt_review
 from tests.e2e.study_factories import SHANGHAI, make_candidate
 from tests.service.test_quiz import answer_all, begin, ready, submit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InvalidInput
-from core.question_import import check_blueprint, parse_blueprint_file, sample_bank
+from core.quiz.imports import check_blueprint, parse_blueprint_file, sample_bank
 from core.rules import Question
 from core.spreadsheets import TableInvalid
 from core.study.imports import parse_course

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InvalidInput
-from core.question_import import parse_bank, sample_bank, sample_blueprint
+from core.quiz.imports import parse_bank, sample_bank, sample_blueprint
 from core.rules import Question, QuestionType, validate_blueprint
 from core.texts import t
 

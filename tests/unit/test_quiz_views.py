@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.handlers.quiz_views import render, result_text
-from core.quiz_screens import QuestionScreen, ResultScreen, ReviewScreen
+from core.quiz.views import QuestionScreen, ResultScreen, ReviewScreen
 from core.rules import QuestionType
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.quiz_bank import seed_sample_bank
+from core.quiz.bank import seed_sample_bank
 from core.study.course import seed_sample_course
 
 

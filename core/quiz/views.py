@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import QuizAttempt
-from core.quiz_store import Finished, items_of, shown_question
+from core.quiz.store import Finished, items_of, shown_question
 from core.rules import QuestionType, passed
 
 

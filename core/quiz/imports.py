@@ -11,8 +11,8 @@ from importlib import resources
 from typing import Any
 
 from core.errors import InvalidInput
+from core.quiz.scoring import TOTAL_POINTS
 from core.rules import Blueprint, BlueprintItem, Question, QuestionType
-from core.scoring import TOTAL_POINTS
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, duplicates, parse_rows
 from core.texts import t
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import BankQuestion, BlueprintEntry
 from core.plans.content import content_plan
-from core.question_import import (
+from core.quiz.imports import (
     BlueprintLine,
     ParsedQuestion,
     blueprint_lines,

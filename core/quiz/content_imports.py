@@ -12,7 +12,7 @@ from core.errors import NotAllowed, NotFound
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.plans.content import PlanChoice, content_plan, open_attempts, plan_choices
-from core.quiz_bank import BankSummary, BlueprintSummary, apply_bank_file, apply_blueprint_file
+from core.quiz.bank import BankSummary, BlueprintSummary, apply_bank_file, apply_blueprint_file
 from core.study.course import ImportSummary, apply_course_file
 
 FLOWS = {"course": "course_import", "questions": "bank_import", "blueprint": "blueprint_import"}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.db import Database
 from core.db.models import QuizAttempt
 from core.errors import NotAllowed, NotFound
-from core.quiz_store import items_of, shown_question
+from core.quiz.store import items_of, shown_question
 from core.rules import QuestionType
 from core.study.enrolment import find_enrolment
 
