@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from core.certificates import certificate_of
 from core.db import Database
 from core.db.models import MailRequest, Plan, QuizAttempt, Registration, StudySession
-from core.exam import ExamResultView, exam_results_for
+from core.offline.exam import ExamResultView, exam_results_for
+from core.offline.tickets import SeatFacts, seat_of
 from core.people.users import TelegramIdentity, ensure_user
 from core.rules import passed
-from core.tickets import SeatFacts, seat_of
 
 
 @dataclass(frozen=True, slots=True)

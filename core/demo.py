@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core import batches
 from core.db import Database
 from core.db.models import Plan
+from core.offline import batches
 from core.people.users import TelegramIdentity
 from core.plans.service import create_plan, parse_plan_draft
 from core.quiz import bank as quiz_bank

@@ -9,13 +9,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core.batches import require_staff
 from core.certificates import certificate_of
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import IssuedCertificate, MailRequest, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text, parse_id
+from core.offline.batches import require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import validate_address, validate_mobile, validate_name, validate_postcode
 

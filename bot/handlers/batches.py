@@ -12,12 +12,12 @@ from bot.handlers.staff_common import callback_parts, notify, reply, stale
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import batch_dialog, batches
-from core.batch_dialog import BatchDraft
-from core.batches import BatchView
 from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
+from core.offline import batch_dialog, batches
+from core.offline.batch_dialog import BatchDraft
+from core.offline.batches import BatchView
 from core.texts import t
 
 MESSAGE_LIMIT = 4000

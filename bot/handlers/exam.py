@@ -11,11 +11,11 @@ from bot.handlers.start import identity
 from bot.handlers.templates import template_keyboard
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import exam
 from core.certificates import Issuer
 from core.db.dialogs import DialogState
 from core.errors import DomainError
-from core.exam import ExamReport
+from core.offline import exam
+from core.offline.exam import ExamReport
 from core.texts import t
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -10,10 +10,10 @@ from bot.handlers.batches import reply_lines
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import tickets
-from core.batches import parse_batch_id
 from core.db.dialogs import DialogState
 from core.errors import DomainError
+from core.offline import tickets
+from core.offline.batches import parse_batch_id
 from core.texts import t
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audiences, outbox
 from core.audiences import Person
-from core.batches import passed_quiz
 from core.db.models import BatchAssignment, Notice, Plan, User
+from core.offline.batches import passed_quiz
 from core.plans.rules import PlanDraft
 from core.plans.windows import Window
 from core.texts import t

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.db.models import Plan, QuizAttempt, Registration, User
-from core.exam import exam_results_by_telegram_id
+from core.offline.exam import exam_results_by_telegram_id
 from core.rules import best_score, passed
 from core.texts import t
 

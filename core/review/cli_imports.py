@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.certificates import Issuer
 from core.db.models import Plan
 from core.errors import Conflict, InvalidInput, NotFound
-from core.exam import apply_results_file
+from core.offline.exam import apply_results_file
 from core.plans.content import open_attempts
 from core.plans.imports import apply_plan_file
 from core.quiz.bank import apply_bank_file, apply_blueprint_file

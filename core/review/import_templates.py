@@ -27,7 +27,7 @@ class ImportTemplate:
 
 def _columns() -> dict[str, Callable[[], Sequence[Column]]]:
     """Each kind's importer columns, looked up when asked so no importer is loaded for nothing."""
-    from core import exam
+    from core.offline import exam
     from core.plans import imports as plan_import
     from core.quiz import imports as question_import
     from core.review import institutions, known_certificates

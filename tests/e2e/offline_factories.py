@@ -191,7 +191,7 @@ def results_xlsx(headers: list[str], rows: list[list[object]]) -> bytes:
 
 async def seated_batch(db: Database, plan_id: int, capacity: int = 10, day: str = "2026-09-05") -> int:
     """Create an offline batch through the service and return its id."""
-    from core.batches import create_batch
+    from core.offline.batches import create_batch
 
     view = await create_batch(
         db, STAFF, STAFF_IDS, [PLAN_NO, day, "09:00", str(capacity), "合肥市黄山路100号"], TODAY

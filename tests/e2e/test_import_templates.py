@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from core.batches import assign
 from core.db import Database
 from core.db.models import (
     BankQuestion,
@@ -21,7 +20,8 @@ from core.db.models import (
     KnownCertificate,
     Plan,
 )
-from core.tickets import check_in, open_checkin
+from core.offline.batches import assign
+from core.offline.tickets import check_in, open_checkin
 from emulator import EmulatedUser
 from tests.e2e import offline_factories as offline
 from tests.e2e.harness import BotHarness

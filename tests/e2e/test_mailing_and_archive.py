@@ -19,9 +19,9 @@ from tests.e2e.test_certificate_journey import said
 
 async def certify_directly(database_url: str) -> None:
     """Bring candidate 1001 to a certificate through the services (the journey test covers the chat)."""
-    from core.batches import assign, create_batch
-    from core.exam import record_result
-    from core.tickets import check_in, open_checkin
+    from core.offline.batches import assign, create_batch
+    from core.offline.exam import record_result
+    from core.offline.tickets import check_in, open_checkin
 
     db = Database(database_url)
     try:

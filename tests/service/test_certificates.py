@@ -8,16 +8,16 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.batches import assign
 from core.certificates import my_certificate
 from core.certno import is_well_formed
 from core.db import Database
 from core.db.models import IssuedCertificate
 from core.errors import NotAllowed
-from core.exam import record_result
 from core.examiners import export_examiners
+from core.offline.batches import assign
+from core.offline.exam import record_result
+from core.offline.tickets import check_in, open_checkin
 from core.people.users import TelegramIdentity
-from core.tickets import check_in, open_checkin
 from tests.e2e.offline_factories import (
     ISSUER,
     STAFF,

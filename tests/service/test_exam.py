@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.batches import assign
 from core.db import Database
 from core.db.models import Examiner, ExamResult, IssuedCertificate, User
 from core.errors import InvalidInput
-from core.exam import exam_results_for, import_results, record_result
+from core.offline.batches import assign
+from core.offline.exam import exam_results_for, import_results, record_result
+from core.offline.tickets import check_in, open_checkin
 from core.profile.identity import make_resident_id
-from core.tickets import check_in, open_checkin
 from tests.e2e.offline_factories import (
     ISSUER,
     STAFF,

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core import seals
-from core.batches import assign
 from core.certificates import my_certificate
 from core.db import Database
 from core.db.models import IssuedCertificate, Plan, Seal
 from core.errors import Conflict, NotAllowed
+from core.offline.batches import assign
+from core.offline.tickets import my_ticket
 from core.people.users import TelegramIdentity
-from core.tickets import my_ticket
 from tests.e2e.offline_factories import (
     STAFF,
     STAFF_IDS,
@@ -72,8 +72,8 @@ async def test_the_validity_period_is_printed_when_the_plan_sets_one(db: Databas
 
 
 async def certified_in(db: Database, plan: int) -> None:
-    from core.exam import record_result
-    from core.tickets import check_in, open_checkin
+    from core.offline.exam import record_result
+    from core.offline.tickets import check_in, open_checkin
     from tests.e2e.offline_factories import ISSUER, TODAY, ticket_of
 
     await make_candidate(db, 1001, "张三", plan)

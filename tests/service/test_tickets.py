@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.batches import assign
 from core.certno import new_ticket_number
 from core.db import Database
 from core.db.models import BatchAssignment
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.offline.batches import assign
+from core.offline.tickets import absentees, check_in, my_ticket, open_checkin
 from core.people.users import TelegramIdentity
-from core.tickets import absentees, check_in, my_ticket, open_checkin
 from tests.e2e.offline_factories import (
     PLAN_NO,
     STAFF,

@@ -9,14 +9,15 @@ from functools import partial
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import batches, broadcast, exam, examiners, imports
+from core import broadcast, examiners, imports
 from core.errors import DomainError
 from core.normalise import clean_text, parse_id, parse_int, refused_characters
+from core.offline import batches, exam
+from core.offline.tickets import normalise_ticket
 from core.plans import rules as plan_rules
 from core.profile import identity
 from core.profile.id_numbers import IdType, validate_id, validate_uscc
 from core.review import known_certificates
-from core.tickets import normalise_ticket
 
 TODAY = date(2026, 12, 3)
 # the characters hostile input is made of, mixed with everything Unicode has (lone surrogates included)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.batches import BatchView, batch_view, offline_batch, require_staff
 from core.certno import is_valid_ticket_number, normalise_ticket_number
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
@@ -26,6 +25,7 @@ from core.db.models import (
 )
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text
+from core.offline.batches import BatchView, batch_view, offline_batch, require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import mask_id
 from core.render.ticket import TicketData, render_ticket

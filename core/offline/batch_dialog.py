@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.batches import (
+from core.db import Database, dialogs
+from core.db.dialogs import DialogState
+from core.errors import NotAllowed, NotFound
+from core.offline.batches import (
     BatchView,
     NewBatch,
     add_batch,
@@ -17,9 +20,6 @@ from core.batches import (
     parse_time,
     require_staff,
 )
-from core.db import Database, dialogs
-from core.db.dialogs import DialogState
-from core.errors import NotAllowed, NotFound
 from core.people.users import TelegramIdentity
 from core.plans.content import PlanChoice, content_plan, plan_choices
 

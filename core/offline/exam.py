@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.batches import require_staff
 from core.certificates import Issuer, issue_certificate
 from core.certno import is_valid_ticket_number
 from core.db import Database, dialogs
@@ -27,10 +26,11 @@ from core.db.models import (
 from core.errors import InvalidInput
 from core.examiners import enter_examiner, parse_levels
 from core.normalise import clean_text, parse_int
+from core.offline.batches import require_staff
+from core.offline.tickets import normalise_ticket
 from core.people.users import TelegramIdentity
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
-from core.tickets import normalise_ticket
 
 IMPORT_FLOW = "exam_import"
 MAX_SHOWN = 20
