@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 from datetime import date, datetime
 
-from core.certno import new_certificate_number
+from core.certificates.numbers import new_certificate_number
 from core.render.certificate import CertificateData, render_certificate
 from core.render.xlsx import write_table
 

@@ -8,8 +8,8 @@ from aiohttp import web
 
 from bot.context import BotServices
 from bot.handlers.certificates import verification_text
-from core import certificates
-from core.certificates import Verification
+from core.certificates import service as certificates
+from core.certificates.service import Verification
 from core.errors import DomainError
 from core.texts import t
 

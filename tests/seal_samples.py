@@ -6,7 +6,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from core import seals
+from core.certificates import seals
 from core.db import Database
 from tests.e2e.offline_factories import STAFF, STAFF_IDS
 

@@ -11,8 +11,8 @@ from bot.context import Context
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import archive, examiners
-from core.archive import Archive
+from core.certificates import archive, examiners
+from core.certificates.archive import Archive
 from core.errors import DomainError
 from core.texts import t
 

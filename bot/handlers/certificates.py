@@ -12,8 +12,9 @@ from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import certificates, mailing
-from core.certificates import Verification
+from core.certificates import mailing
+from core.certificates import service as certificates
+from core.certificates.service import Verification
 from core.errors import DomainError
 from core.texts import t
 

@@ -11,7 +11,7 @@ from bot.handlers.start import identity
 from bot.handlers.templates import template_keyboard
 from bot.replies import reply_error
 from bot.routing import Routes
-from core.certificates import Issuer
+from core.certificates.service import Issuer
 from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.offline import exam

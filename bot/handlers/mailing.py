@@ -11,7 +11,7 @@ from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import mailing
+from core.certificates import mailing
 from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.texts import t

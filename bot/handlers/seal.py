@@ -9,11 +9,11 @@ from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import seals
+from core.certificates import seals
+from core.certificates.seal_image import MAX_BYTES
 from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
-from core.seal_image import MAX_BYTES
 from core.texts import t
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.certno import new_ticket_number
+from core.certificates.numbers import new_ticket_number
 from core.db import Database
 from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, QuizAttempt, Registration, User
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.certificates import Issuer, issue_certificate
-from core.certno import is_valid_ticket_number
+from core.certificates.examiners import enter_examiner, parse_levels
+from core.certificates.numbers import is_valid_ticket_number
+from core.certificates.service import Issuer, issue_certificate
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import (
@@ -24,7 +25,6 @@ from core.db.models import (
     User,
 )
 from core.errors import InvalidInput
-from core.examiners import enter_examiner, parse_levels
 from core.normalise import clean_text, parse_int
 from core.offline.batches import require_staff
 from core.offline.tickets import normalise_ticket

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.certno import is_valid_ticket_number, normalise_ticket_number
+from core.certificates.numbers import is_valid_ticket_number, normalise_ticket_number
+from core.certificates.seals import current_seal
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import (
@@ -29,7 +30,6 @@ from core.offline.batches import BatchView, batch_view, offline_batch, require_s
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import mask_id
 from core.render.ticket import TicketData, render_ticket
-from core.seals import current_seal
 from core.texts import t
 
 CHECKIN_FLOW = "checkin"

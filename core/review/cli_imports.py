@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.certificates import Issuer
+from core.certificates.service import Issuer
 from core.db.models import Plan
 from core.errors import Conflict, InvalidInput, NotFound
 from core.offline.exam import apply_results_file

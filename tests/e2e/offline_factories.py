@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from PIL import Image
 from sqlalchemy import select
 
-from core.certificates import Issuer
+from core.certificates.service import Issuer
 from core.db import Database
 from core.db.models import (
     BatchAssignment,

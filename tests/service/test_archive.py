@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.archive import archive_of
+from core.certificates.archive import archive_of
+from core.certificates.mailing import answer, start_request
 from core.db import Database
-from core.mailing import answer, start_request
 from core.people.users import TelegramIdentity
 from tests.e2e.offline_factories import make_candidate, make_plan
 from tests.service.test_certificates import certified

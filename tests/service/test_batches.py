@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from core.certno import is_valid_ticket_number
+from core.certificates.numbers import is_valid_ticket_number
 from core.db import Database
 from core.db.models import BatchAssignment
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound

@@ -8,12 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.certificates import my_certificate
-from core.certno import is_well_formed
+from core.certificates.examiners import export_examiners
+from core.certificates.numbers import is_well_formed
+from core.certificates.service import my_certificate
 from core.db import Database
 from core.db.models import IssuedCertificate
 from core.errors import NotAllowed
-from core.examiners import export_examiners
 from core.offline.batches import assign
 from core.offline.exam import record_result
 from core.offline.tickets import check_in, open_checkin

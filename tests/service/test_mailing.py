@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.certificates import revoke
+from core.certificates.mailing import answer, mark_sent, my_requests, pending, start_request
+from core.certificates.service import revoke
 from core.db import Database
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.mailing import answer, mark_sent, my_requests, pending, start_request
 from core.people.users import TelegramIdentity
 from tests.e2e.offline_factories import STAFF, STAFF_IDS, make_candidate, make_plan
 from tests.service.test_certificates import certified

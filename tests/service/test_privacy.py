@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.certificates import my_certificate, verify
+from core.certificates.service import my_certificate, verify
 from core.db import Database
 from core.db.models import AuditEntry, Base, KnownCertificate, MailRequest, Photo, Profile, User
 from core.errors import InvalidInput, NotAllowed

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.certificates import verify
+from core.certificates.service import verify
 from core.db import Database
 from core.db.models import AuditEntry, Batch, Photo, Plan, Profile, Proof, Registration, RetentionRun, User
 from core.privacy import retention

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from core import seals
-from core.certificates import my_certificate
+from core.certificates import seals
+from core.certificates.service import my_certificate
 from core.db import Database
 from core.db.models import IssuedCertificate, Plan, Seal
 from core.errors import Conflict, NotAllowed

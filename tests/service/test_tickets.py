@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.certno import new_ticket_number
+from core.certificates.numbers import new_ticket_number
 from core.db import Database
 from core.db.models import BatchAssignment
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.certificates import mask_name, revoke, verify
-from core.certno import CROCKFORD
+from core.certificates.numbers import CROCKFORD
+from core.certificates.service import mask_name, revoke, verify
 from core.db import Database
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.people.users import TelegramIdentity
@@ -43,7 +43,7 @@ async def test_a_forged_number_is_rejected_by_its_check_character_before_any_loo
 
 
 async def test_a_well_formed_number_never_issued_is_unknown(db: Database) -> None:
-    from core.certno import new_certificate_number
+    from core.certificates.numbers import new_certificate_number
 
     await certified(db)
     with pytest.raises(NotFound):

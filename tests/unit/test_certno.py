@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from core import certno
-from core.certno import (
+from core.certificates import numbers as certno
+from core.certificates.numbers import (
     CROCKFORD,
     is_valid_ticket_number,
     is_well_formed,

@@ -9,7 +9,8 @@ from functools import partial
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import broadcast, examiners, imports
+from core import broadcast, imports
+from core.certificates import examiners
 from core.errors import DomainError
 from core.normalise import clean_text, parse_id, parse_int, refused_characters
 from core.offline import batches, exam

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.certificates.seal_image import MAX_BYTES, check_seal, preview_png
 from core.errors import InvalidInput
-from core.seal_image import MAX_BYTES, check_seal, preview_png
 from core.texts import t
 from tests.seal_samples import blank_png, jpeg_bytes, seal_png, strip_png, white_background_png
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.certificates.seal_image import check_seal, preview_png
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Seal, utcnow
 from core.errors import Conflict, NotAllowed, NotFound
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
-from core.seal_image import check_seal, preview_png
 
 SEAL_FLOW = "seal"
 

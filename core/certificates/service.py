@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.certno import is_well_formed, new_certificate_number, normalise
+from core.certificates.numbers import is_well_formed, new_certificate_number, normalise
+from core.certificates.seals import current_seal
 from core.db import Database
 from core.db.models import Examiner, IssuedCertificate, Photo, Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -17,7 +18,6 @@ from core.offline.batches import require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import guard_text, mask_id
 from core.render.certificate import CertificateData, render_certificate
-from core.seals import current_seal
 from core.texts import t
 
 

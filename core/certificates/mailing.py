@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core.certificates import certificate_of
+from core.certificates.service import certificate_of
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import IssuedCertificate, MailRequest, User, utcnow

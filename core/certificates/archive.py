@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from core.certificates import certificate_of
+from core.certificates.service import certificate_of
 from core.db import Database
 from core.db.models import MailRequest, Plan, QuizAttempt, Registration, StudySession
 from core.offline.exam import ExamResultView, exam_results_for
