@@ -26,7 +26,7 @@ from bot.delivery import BotApiSender, make_session
 from core.db import Database
 from core.db.migrate import upgrade
 from core.db.models import User
-from core.outbox_worker import DeliveryWorker
+from core.notices.outbox_worker import DeliveryWorker
 from emulator import BotApiEmulator
 
 TOKEN = "123456789:bench-broadcast-token-emulator-only"

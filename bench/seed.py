@@ -13,9 +13,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
-from core import broadcast
-from core.audiences import Audience
-from core.broadcast import Queued
 from core.db import Database
 from core.db.models import (
     Consent,
@@ -28,6 +25,9 @@ from core.db.models import (
     StudySession,
     User,
 )
+from core.notices import broadcast
+from core.notices.audiences import Audience
+from core.notices.broadcast import Queued
 from core.people.users import TelegramIdentity
 from core.profile.consent import KINDS as CONSENT_KINDS
 from core.profile.consent import NOTICE_VERSION

@@ -1,7 +1,7 @@
 """The outbox's sender: puts claimed rows on the Bot API and turns Telegram's answers into outcomes.
 
 Every bot process runs one worker; on one PostgreSQL they share the outbox without sending a row twice, by
-leases on claimed rows and one send budget (core.outbox, core.send_budget).
+leases on claimed rows and one send budget (core.notices.outbox, core.notices.send_budget).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from typing import Any
 import aiohttp
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core import broadcast_reports, outbox
 from core.db import Database
-from core.outbox import Failed, Outcome, Outgoing, Sent, Undeliverable
-from core.outbox_worker import DeliveryWorker
+from core.notices import outbox
+from core.notices import reports as broadcast_reports
+from core.notices.outbox import Failed, Outcome, Outgoing, Sent, Undeliverable
+from core.notices.outbox_worker import DeliveryWorker
 from core.texts import t
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.context import BotServices
-from core import outbox_stats
 from core.db.models.base import utcnow
 from core.db.readiness import database_problem
+from core.notices import outbox_stats
 
 API_FRESH = 60.0  # seconds a successful Bot API answer vouches for Telegram being reachable
 API_PROBE_TIMEOUT = 5.0

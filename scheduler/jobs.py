@@ -1,7 +1,7 @@
 """Scheduled notices as APScheduler jobs, derived from the plans in the database.
 
 Each planned notice gets a one-off job at its time; every job runs the same idempotent pass
-(`core.notices.issue_due`), which issues whatever is due and not yet recorded. The pass also runs at start-up,
+(`core.notices.service.issue_due`), issuing what is due and not recorded yet. The pass also runs at start-up,
 so a notice whose time passed while the bot was down is sent late once (or skipped if its deadline has
 passed), and every 10 minutes as a safety net. Call `reschedule(services)` whenever plan or batch dates
 change.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core import notices
+from core.notices import service as notices
 
 if TYPE_CHECKING:
     from bot.context import BotServices

@@ -9,11 +9,12 @@ from bot.context import Context
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import broadcast, broadcast_reports
-from core.audiences import Audience
 from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
+from core.notices import broadcast
+from core.notices import reports as broadcast_reports
+from core.notices.audiences import Audience
 from core.texts import t
 
 PREFIX = "bc:"

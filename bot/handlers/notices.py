@@ -10,9 +10,9 @@ from bot.delivery import ACK_PREFIX
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core import notices
 from core.errors import DomainError
 from core.normalise import button_number
+from core.notices import service as notices
 from core.texts import t
 
 

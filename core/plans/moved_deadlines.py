@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import audiences, outbox
-from core.audiences import Person
 from core.db.models import BatchAssignment, Notice, Plan, User
+from core.notices import audiences, outbox
+from core.notices.audiences import Person
 from core.offline.batches import passed_quiz
 from core.plans.rules import PlanDraft
 from core.plans.windows import Window
@@ -41,7 +41,7 @@ async def _waiting_for_training(session: AsyncSession, plan_id: int) -> list[Per
 
 
 async def _concerned(session: AsyncSession, plan: Plan, window: str) -> list[Person]:
-    """The people the window's closing notices are for (the same audiences core.notices uses)."""
+    """The people the window's closing notices are for (the same audiences core.notices.service uses)."""
     if window == "registration":
         return await audiences.registration_unfinished(session, plan.id)
     if window == "study":

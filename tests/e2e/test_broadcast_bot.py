@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from core import broadcast
+from core.notices import broadcast
 from emulator import EmulatedUser
 from tests.e2e.harness import BotHarness
 from tests.service.test_notices import seed_programme

@@ -10,11 +10,11 @@ from itertools import pairwise
 from sqlalchemy import insert, select
 
 from bot.delivery import BotApiSender, make_session
-from core import broadcast, outbox
-from core.audiences import Audience
 from core.db import Database
 from core.db.models import OutboxMessage, User
-from core.outbox_worker import DeliveryWorker
+from core.notices import broadcast, outbox
+from core.notices.audiences import Audience
+from core.notices.outbox_worker import DeliveryWorker
 from core.people.users import TelegramIdentity
 from emulator import BotApiEmulator
 from tests.e2e.harness import TOKEN

@@ -13,7 +13,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from bench.journey import UNASKED
-from core import outbox
 from core.db import Database
 from core.db.models import (
     AttemptItem,
@@ -25,6 +24,7 @@ from core.db.models import (
     Registration,
     User,
 )
+from core.notices import outbox
 from core.texts import t
 from emulator import EmulatedUser
 

@@ -35,10 +35,10 @@ from bench.seed import (
     fill_profiles,
     seed,
 )
-from core.broadcast import Queued
 from core.db import Database
 from core.db.models import Plan, utcnow
-from core.notice_plan import NOTICE_TIME
+from core.notices.broadcast import Queued
+from core.notices.schedule import NOTICE_TIME
 from core.rules import Blueprint, BlueprintItem, QuestionType
 from core.texts import t
 from emulator import BotApiEmulator

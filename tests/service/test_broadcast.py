@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from core import broadcast, broadcast_reports, outbox
-from core.audiences import Audience
 from core.db import Database
 from core.db.models import Notice, OutboxMessage
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.notices import broadcast, outbox
+from core.notices import reports as broadcast_reports
+from core.notices.audiences import Audience
 from core.people.users import TelegramIdentity
 from tests.service.test_notices import seed_programme
 

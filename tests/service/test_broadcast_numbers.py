@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core import broadcast, broadcast_reports
-from core.audiences import Audience
 from core.db import Database
 from core.db.models import StaffMember
+from core.notices import broadcast
+from core.notices import reports as broadcast_reports
+from core.notices.audiences import Audience
 from core.people.users import TelegramIdentity
 from tests.service.test_broadcast import ALICE, BOB, STAFF, draft
 from tests.service.test_notices import seed_programme

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core import notices
 from core.db import Database
 from core.db.models import (
     Batch,
@@ -27,6 +26,7 @@ from core.db.models import (
 )
 from core.db.models.study import CourseModule
 from core.errors import NotFound
+from core.notices import service as notices
 from core.people.users import TelegramIdentity
 
 TZ = ZoneInfo("Asia/Shanghai")

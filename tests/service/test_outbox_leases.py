@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from core import broadcast, outbox
-from core.audiences import Audience
 from core.db import Database
 from core.db.models import OutboxMessage, User
-from core.outbox import Outcome, Outgoing, Sent
-from core.outbox_worker import DeliveryWorker
+from core.notices import broadcast, outbox
+from core.notices.audiences import Audience
+from core.notices.outbox import Outcome, Outgoing, Sent
+from core.notices.outbox_worker import DeliveryWorker
 from core.people.users import TelegramIdentity
 
 STAFF_ID = 900001

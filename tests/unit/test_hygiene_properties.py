@@ -9,10 +9,11 @@ from functools import partial
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import broadcast, imports
+from core import imports
 from core.certificates import examiners
 from core.errors import DomainError
 from core.normalise import clean_text, parse_id, parse_int, refused_characters
+from core.notices import broadcast
 from core.offline import batches, exam
 from core.offline.tickets import normalise_ticket
 from core.plans import rules as plan_rules

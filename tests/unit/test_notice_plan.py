@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.notice_plan import (
+from core.notices.schedule import (
     BATCH,
     DIGEST,
     REGISTRATION,

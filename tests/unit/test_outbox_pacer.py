@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
-from core.outbox_worker import Pacer
+from core.notices.outbox_worker import Pacer
 
 INTERVAL = 0.2
 

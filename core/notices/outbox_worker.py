@@ -3,7 +3,7 @@
 Pacing is ours, not Telegram's: a global slot every 1/rate seconds and at most one message per chat per
 `per_chat_interval`, so 429s are rare; when one comes anyway every sender waits out its retry_after. On
 PostgreSQL every process runs a worker: claims draw on the send budget all of them share
-(core.send_budget), the rows a worker holds carry its lease, renewed while it works, and every worker
+(core.notices.send_budget), the rows a worker holds carry its lease, renewed while it works, and every worker
 takes back the rows of a process whose lease lapsed.
 """
 
@@ -19,10 +19,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from core import outbox
 from core.db import Database
 from core.db.models import utcnow
-from core.outbox import Failed, Outcome, Outgoing, RetryAfter
+from core.notices import outbox
+from core.notices.outbox import Failed, Outcome, Outgoing, RetryAfter
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
 from core.db.models import Notice, OutboxMessage, User
-from core.send_budget import take as take_budget
+from core.notices.send_budget import take as take_budget
 
 PENDING = "pending"
 SENDING = "sending"
@@ -158,7 +158,7 @@ async def claim(
 ) -> list[Outgoing]:
     """Mark up to `limit` due pending rows 'sending' for `holder` until `now + lease`, oldest first.
 
-    With `rate`, no more rows than the send budget shared by all processes allows (core.send_budget).
+    With `rate`, no more rows than the send budget shared by all processes allows (core.notices.send_budget).
     """
     async with db.uow() as uow:
         session = uow.session

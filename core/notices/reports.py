@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import outbox
-from core.broadcast import KIND, REPORT_KIND, require_staff
 from core.db import Database
 from core.db.models import Notice, OutboxMessage, StaffMember, User, utcnow
 from core.errors import NotFound
+from core.notices import outbox
+from core.notices.broadcast import KIND, REPORT_KIND, require_staff
 from core.people.users import TelegramIdentity
 from core.texts import t
 

@@ -5,7 +5,7 @@ dying process costs nothing but its own leased rows and nobody waits for an elec
 one row lock per claim, a few milliseconds every fraction of a second. Each claim refills the bucket for the
 time passed since the last one (at `rate` per second, holding at most a second's worth), takes as many
 tokens as rows it may claim, and pays for the rows it actually got. Each process still paces the rows it
-holds (core.outbox_worker.Pacer), so together they never exceed the rate by more than that one second's
+holds (core.notices.outbox_worker.Pacer), so together they never exceed the rate by more than one second's
 burst. SQLite has one process, whose pacer alone keeps the rate.
 """
 

@@ -13,8 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import audiences, outbox
-from core.audiences import Person
 from core.db import Database
 from core.db.models import (
     Batch,
@@ -28,7 +26,9 @@ from core.db.models import (
     User,
 )
 from core.errors import NotFound
-from core.notice_plan import (
+from core.notices import audiences, outbox
+from core.notices.audiences import Person
+from core.notices.schedule import (
     BATCH,
     DIGEST,
     REGISTRATION,

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import audiences, outbox
-from core.audiences import Audience
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import Institution, Notice, Plan, User
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text
+from core.notices import audiences, outbox
+from core.notices.audiences import Audience
 from core.people.users import TelegramIdentity, ensure_user, is_staff
 from core.texts import t
 

@@ -1,0 +1,1 @@
+"""Notices: scheduled ones and broadcasts, their audiences, the outbox that delivers them, and receipts."""
