@@ -15,6 +15,12 @@ from core.plans.rules import (
     plan_phase,
 )
 from core.plans.windows import PlanWindows, Window, WindowState
+from core.profile.completeness import (
+    PROFILE_FIELD_LABELS,
+    PROVINCIAL_REGION,
+    ProfileFacts,
+    missing_profile_fields,
+)
 from core.quiz.scoring import (
     MAX_ATTEMPTS,
     PASS_MARK,
@@ -36,8 +42,6 @@ from core.quiz.scoring import (
 from core.registration.eligibility import (
     ACCEPTED_FILING,
     ACCEPTED_TYPES,
-    PROFILE_FIELD_LABELS,
-    PROVINCIAL_REGION,
     SKILL_LEVELS,
     STATUS_LABELS,
     TITLE_LEVELS,
@@ -46,13 +50,11 @@ from core.registration.eligibility import (
     FilingStatus,
     InstitutionFacts,
     InstitutionType,
-    ProfileFacts,
     RegistrationAction,
     RegistrationStatus,
     Unmet,
     can_edit_profile,
     check_eligibility,
-    missing_profile_fields,
     next_status,
     normalise_name,
     qualifies,

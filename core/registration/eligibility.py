@@ -5,29 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from core.errors import NotAllowed
 from core.plans.windows import Window
+from core.profile.completeness import PROFILE_FIELD_LABELS, PROVINCIAL_REGION
 
-PROVINCIAL_REGION = "省直"
-PROFILE_FIELD_LABELS: Mapping[str, str] = {
-    "id_type": "证件类型",
-    "id_number": "证件号码",
-    "name": "姓名",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "education": "最高学历",
-    "mobile": "手机号码",
-    "email": "电子邮箱",
-    "postcode": "邮政编码",
-    "region": "报考区域",
-    "category": "考生类别",
-    "address": "联系地址",
-}
 SKILL_LEVELS = ("五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师")
 TITLE_LEVELS = ("初级", "中级", "副高级", "正高级")
 _TITLE_ALIASES = {"助理级": "初级", "员级": "初级", "副高": "副高级", "高级": "副高级", "正高": "正高级"}
@@ -54,34 +40,6 @@ class FilingStatus(StrEnum):
 
 ACCEPTED_TYPES = frozenset({InstitutionType.CENTRAL_BRANCH.value, InstitutionType.PROVINCIAL_ORG.value})
 ACCEPTED_FILING = frozenset({FilingStatus.FILED.value, FilingStatus.TO_BE_FILED.value})
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileFacts:
-    """The portal's required 个人信息 fields, in its order; None or blank means not filled."""
-
-    id_type: str | None = None
-    id_number: str | None = None
-    name: str | None = None
-    gender: str | None = None
-    birth_date: date | None = None
-    education: str | None = None
-    mobile: str | None = None
-    email: str | None = None
-    postcode: str | None = None
-    region: str | None = None
-    category: str | None = None
-    address: str | None = None
-
-
-def missing_profile_fields(profile: ProfileFacts) -> list[str]:
-    """Missing field codes in portal order, so a dialog can resume at the first one."""
-    missing = []
-    for f in fields(profile):
-        value = getattr(profile, f.name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            missing.append(f.name)
-    return missing
 
 
 @dataclass(frozen=True, slots=True)
