@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import (
@@ -19,25 +19,10 @@ from core.db.models import (
     StudySession,
     User,
 )
+from core.profile.completeness import REQUIRED_FIELDS, ProfileFacts, missing_profile_fields
 
 KINDS = ("all", "plan", "institution", "stage", "liaisons")
 STAGES = ("no_registration", "draft", "submitted", "approved", "rejected")
-# The fields the portal insists on before registration (个人信息 must be complete first).
-PROFILE_REQUIRED = (
-    Profile.id_type,
-    Profile.id_number,
-    Profile.name,
-    Profile.gender,
-    Profile.birth_date,
-    Profile.education,
-    Profile.mobile,
-    Profile.region,
-    Profile.category,
-    Profile.address,
-    Profile.institution_id,
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Audience:
     """A staff-chosen audience: a kind and, for plan/institution/stage, which one."""
@@ -94,23 +79,30 @@ async def registration_unfinished(session: AsyncSession, plan_id: int) -> list[P
     """Candidates with an unfinished profile or no submitted registration for the plan, with institutions.
 
     Someone counts as a candidate once they have a profile or a registration; rejected registrations count as
-    unsubmitted, since the candidate may fix and resubmit them before the window closes.
+    unsubmitted, since the candidate may fix and resubmit them before the window closes. "Unfinished" is
+    `missing_profile_fields`, the test eligibility applies, so the notice and the refusal never disagree.
     """
     submitted = exists().where(
         Registration.user_id == User.id,
         Registration.plan_id == plan_id,
         Registration.status.in_(("submitted", "approved")),
     )
-    incomplete = or_(*(column.is_(None) for column in PROFILE_REQUIRED))
     has_registration = exists().where(Registration.user_id == User.id, Registration.plan_id == plan_id)
+    required = [getattr(Profile, name) for name in REQUIRED_FIELDS]
     query = (
-        select(User.id, User.telegram_id, Profile.institution_id)
+        select(User.id, User.telegram_id, Profile.id, Profile.institution_id, submitted.label("done"))
+        .add_columns(*required)
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(or_(Profile.id.is_not(None), has_registration))
-        .where(or_(~submitted, and_(Profile.id.is_not(None), incomplete)))
         .order_by(User.id)
     )
-    return [Person(u, c, i) for u, c, i in (await session.execute(query)).all()]
+    people = []
+    for user_id, chat_id, profile_id, institution_id, done, *values in (await session.execute(query)).all():
+        facts = ProfileFacts(**dict(zip(REQUIRED_FIELDS, values, strict=True)))
+        unfinished = profile_id is not None and bool(missing_profile_fields(facts))
+        if not done or unfinished:
+            people.append(Person(user_id, chat_id, institution_id))
+    return people
 
 
 async def liaisons_of(session: AsyncSession, institution_ids: Sequence[int | None]) -> dict[int, Person]:

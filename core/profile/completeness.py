@@ -49,3 +49,6 @@ def missing_profile_fields(profile: ProfileFacts) -> list[str]:
         if value is None or (isinstance(value, str) and not value.strip()):
             missing.append(f.name)
     return missing
+
+
+REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ProfileFacts))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Institution, Photo, Profile, Registration
+from core.profile.completeness import REQUIRED_FIELDS
 from core.profile.id_numbers import IdType
 from core.rules import (
     PROFILE_FIELD_LABELS,
@@ -36,7 +37,7 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "region": REGIONS,
     "category": CATEGORIES,
 }
-REQUIRED: tuple[str, ...] = tuple(f.name for f in fields(ProfileFacts))
+REQUIRED = REQUIRED_FIELDS
 OPTIONAL = ("identity_flags", "institution", "work_started_on", "photo")
 STEPS = REQUIRED + OPTIONAL
 LABELS: Mapping[str, str] = {

@@ -36,6 +36,8 @@ COMPLETE = {
     "birth_date": date(1985, 1, 1),
     "education": "本科",
     "mobile": "13800000000",
+    "email": "kaosheng@example.com",
+    "postcode": "230001",
     "region": "省直",
     "category": "企业职工",
     "address": "合肥市",
@@ -188,6 +190,22 @@ async def test_registration_closing_goes_to_unfinished_candidates_and_their_liai
     again = await notices.issue_due(db, at(8, 13, 9, 10), TZ)
     assert key not in dict(again.issued)
     assert len(await recipients(db, key)) == len(got)
+
+
+async def test_registration_closing_uses_eligibilitys_profile_test_email_postcode_and_blanks_count(
+    db: Database,
+) -> None:
+    ids = await seed_programme(db)
+    async with db.uow() as uow:
+        profiles = {p.user_id: p for p in await uow.session.scalars(select(Profile))}
+        profiles[ids["submitted"]].postcode = "   "  # blank: missing, as eligibility sees it
+        profiles[ids["approved_new"]].email = None
+        profiles[ids["approved_done"]].institution_id = None  # the employer rule, not 个人信息
+        await uow.commit()
+    await notices.issue_due(db, at(8, 13, 9), TZ)
+    got = await recipients(db, f"reg:{ids['plan']}:2026-08-16:3")
+    assert ids["submitted"] in got and ids["approved_new"] in got
+    assert ids["approved_done"] not in got
 
 
 async def test_study_closing_goes_to_approved_candidates_behind_and_respects_mute_until_the_last_day(

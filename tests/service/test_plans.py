@@ -43,6 +43,8 @@ COMPLETE = {
     "birth_date": date(1985, 1, 1),
     "education": "本科",
     "mobile": "13800000000",
+    "email": "kaosheng@example.com",
+    "postcode": "230001",
     "region": "省直",
     "category": "企业职工",
     "address": "合肥市",
