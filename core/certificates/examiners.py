@@ -9,7 +9,7 @@ from core.db import Database
 from core.db.models import Examiner, Institution, IssuedCertificate, Plan, Profile, Registration
 from core.errors import InvalidInput
 from core.normalise import clean_text
-from core.offline.batches import require_staff
+from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.quiz.scoring import examinable_levels
 from core.render.xlsx import write_table

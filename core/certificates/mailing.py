@@ -15,7 +15,7 @@ from core.db.dialogs import DialogState
 from core.db.models import IssuedCertificate, MailRequest, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text, parse_id
-from core.offline.batches import require_staff
+from core.people.roles import require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import validate_address, validate_mobile, validate_name, validate_postcode
 
@@ -204,7 +204,8 @@ async def mark_sent(
             raise NotFound("certs.mail.no_request", id=request_id)
         if row.status == "sent":
             raise Conflict("certs.mail.already_sent", id=request_id, tracking=row.tracking_no or "")
-        row.status, row.tracking_no, row.sent_at, row.sent_by_user_id = "sent", tracking, utcnow(), actor.id
+        row.status, row.tracking_no, row.sent_at = "sent", tracking, utcnow()
+        row.sent_by_user_id = actor.user_id
         certificate = await uow.session.get(IssuedCertificate, row.certificate_id)
         holder = await uow.session.get(User, row.user_id)
         assert certificate is not None and holder is not None

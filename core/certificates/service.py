@@ -14,7 +14,7 @@ from core.db import Database
 from core.db.models import Examiner, IssuedCertificate, Photo, Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text
-from core.offline.batches import require_staff
+from core.people.roles import require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import guard_text, mask_id
 from core.render.certificate import CertificateData, render_certificate
@@ -221,7 +221,7 @@ async def revoke(
             raise Conflict("certs.revoke.already", number=number, reason=row.revoke_reason or "")
         row.revoked_at = utcnow()
         row.revoke_reason = reason
-        row.revoked_by_user_id = actor.id
+        row.revoked_by_user_id = actor.user_id
         holder = await uow.session.get(User, row.user_id)
         assert holder is not None
         await uow.commit()

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
-from core.db.models import Institution, Notice, Plan, User
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.db.models import Institution, Notice, Plan
+from core.errors import Conflict, InvalidInput, NotFound
 from core.normalise import clean_text
 from core.notices import audiences, outbox
 from core.notices.audiences import Audience
-from core.people.users import TelegramIdentity, ensure_user, is_staff
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.texts import t
 
 FLOW = "broadcast"
@@ -54,13 +55,6 @@ class Queued:
     recipients: int
 
 
-async def require_staff(session: AsyncSession, who: TelegramIdentity, staff_ids: frozenset[int]) -> User:
-    user = await ensure_user(session, who)
-    if not await is_staff(session, who.telegram_id, staff_ids):
-        raise NotAllowed("notices.broadcast.staff_only")
-    return user
-
-
 async def _draft(session: AsyncSession, user_id: int) -> dict[str, Any]:
     state = await dialogs.load(session, user_id)
     if state is None or state.flow != FLOW:
@@ -72,7 +66,7 @@ async def start(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) 
     """Open a fresh draft; the next text or document a staff member sends becomes the notice."""
     async with db.uow() as uow:
         user = await require_staff(uow.session, who, staff_ids)
-        await dialogs.save(uow.session, user.id, DialogState(FLOW, "compose", {}))
+        await dialogs.save(uow.session, user.user_id, DialogState(FLOW, "compose", {}))
         await uow.commit()
 
 
@@ -103,11 +97,11 @@ async def compose(
     cleaned = check_text(text, caption=document is not None)
     async with db.uow() as uow:
         user = await require_staff(uow.session, who, staff_ids)
-        await _draft(uow.session, user.id)
+        await _draft(uow.session, user.user_id)
         data: dict[str, Any] = {"text": cleaned}
         if document is not None:
             data["document_file_id"], data["document_name"] = document[0], document[1]
-        await dialogs.save(uow.session, user.id, DialogState(FLOW, "audience", data))
+        await dialogs.save(uow.session, user.user_id, DialogState(FLOW, "audience", data))
         await uow.commit()
 
 
@@ -156,13 +150,13 @@ async def choose_audience(
         raise InvalidInput("notices.broadcast.bad_audience")
     async with db.uow() as uow:
         user = await require_staff(uow.session, who, staff_ids)
-        data = await _draft(uow.session, user.id)
+        data = await _draft(uow.session, user.user_id)
         if "text" not in data:
             raise Conflict("notices.broadcast.no_draft")
         label = await _audience_label(uow.session, audience)
         people = await audiences.broadcast_audience(uow.session, audience)
         data.update(audience_kind=audience.kind, audience_ref=audience.ref)
-        await dialogs.save(uow.session, user.id, DialogState(FLOW, "confirm", data))
+        await dialogs.save(uow.session, user.user_id, DialogState(FLOW, "confirm", data))
         await uow.commit()
     return Preview(data["text"], data.get("document_name"), label, len(people))
 
@@ -172,7 +166,7 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
     async with db.uow() as uow:
         session = uow.session
         user = await require_staff(session, who, staff_ids)
-        data = await _draft(session, user.id)
+        data = await _draft(session, user.user_id)
         if "audience_kind" not in data:
             raise Conflict("notices.broadcast.no_draft")
         audience = Audience(data["audience_kind"], data.get("audience_ref"))
@@ -187,7 +181,7 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
             document_file_id=data.get("document_file_id"),
             document_name=data.get("document_name"),
             audience={"kind": audience.kind, "ref": audience.ref, "label": label},
-            created_by_user_id=user.id,
+            created_by_user_id=user.user_id,
             created_at=now,
         )
         session.add(notice)
@@ -196,7 +190,7 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
         count = await outbox.queue(
             session, notice.id, (outbox.Recipient(p.user_id, p.chat_id, ack_required=True) for p in people)
         )
-        await dialogs.clear(session, user.id)
+        await dialogs.clear(session, user.user_id)
         await uow.commit()
     return Queued(notice.id, count)
 
@@ -205,6 +199,6 @@ async def cancel(db: Database, who: TelegramIdentity, staff_ids: frozenset[int])
     """Drop the draft; nothing was queued."""
     async with db.uow() as uow:
         user = await require_staff(uow.session, who, staff_ids)
-        await _draft(uow.session, user.id)
-        await dialogs.clear(uow.session, user.id)
+        await _draft(uow.session, user.user_id)
+        await dialogs.clear(uow.session, user.user_id)
         await uow.commit()

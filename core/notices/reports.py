@@ -12,7 +12,8 @@ from core.db import Database
 from core.db.models import Notice, OutboxMessage, StaffMember, User, utcnow
 from core.errors import NotFound
 from core.notices import outbox
-from core.notices.broadcast import KIND, REPORT_KIND, require_staff
+from core.notices.broadcast import KIND, REPORT_KIND
+from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.texts import t
 

@@ -18,8 +18,8 @@ from core.offline.batches import (
     parse_day,
     parse_place,
     parse_time,
-    require_staff,
 )
+from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.plans.content import PlanChoice, content_plan, plan_choices
 
@@ -44,7 +44,7 @@ async def start(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]) 
         choices = await plan_choices(uow.session)
         if not choices:
             raise NotFound("imports.plan.none")
-        await dialogs.save(uow.session, actor.id, DialogState(FLOW, "plan", {}))
+        await dialogs.save(uow.session, actor.user_id, DialogState(FLOW, "plan", {}))
         await uow.commit()
     return choices
 
@@ -55,12 +55,12 @@ async def choose_plan(
     """The plan button: remember it (re-checked here) and ask for the date."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        state = await dialogs.load(uow.session, actor.id)
+        state = await dialogs.load(uow.session, actor.user_id)
         if state is None or state.flow != FLOW:
             raise NotAllowed("offline.dialog.stale")
         plan = await content_plan(uow.session, plan_id)
         data = {"plan_id": plan.id, "plan_no": plan.plan_no, "plan_name": plan.name}
-        await dialogs.save(uow.session, actor.id, DialogState(FLOW, "day", data))
+        await dialogs.save(uow.session, actor.user_id, DialogState(FLOW, "day", data))
         await uow.commit()
     return BatchDraft("day", plan.plan_no, plan.name, {})
 
@@ -86,7 +86,7 @@ async def answer(
     """Take the value typed for the current step; a bad one is refused saying what to type, the step stays."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        state = await dialogs.load(uow.session, actor.id)
+        state = await dialogs.load(uow.session, actor.user_id)
         if state is None or state.flow != FLOW:
             raise NotAllowed("offline.dialog.stale")
         if state.step not in STEPS:
@@ -96,7 +96,7 @@ async def answer(
         data = {**state.data, state.step: _parse(state.step, raw, today)}
         index = STEPS.index(state.step)
         step = STEPS[index + 1] if index + 1 < len(STEPS) else "confirm"
-        await dialogs.save(uow.session, actor.id, DialogState(FLOW, step, data))
+        await dialogs.save(uow.session, actor.user_id, DialogState(FLOW, step, data))
         await uow.commit()
     return _draft(step, data)
 
@@ -105,7 +105,7 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
     """Create the batch from the confirmed values, checked once more, and close the dialog."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        state = await dialogs.load(uow.session, actor.id)
+        state = await dialogs.load(uow.session, actor.user_id)
         if state is None or state.flow != FLOW or state.step != "confirm":
             raise NotAllowed("offline.dialog.stale")
         data = state.data
@@ -117,7 +117,7 @@ async def confirm(db: Database, who: TelegramIdentity, staff_ids: frozenset[int]
             parse_capacity(str(data["capacity"])),
         )
         view = await add_batch(uow.session, plan, new)
-        await dialogs.clear(uow.session, actor.id)
+        await dialogs.clear(uow.session, actor.user_id)
         await uow.commit()
     return view
 
@@ -126,7 +126,7 @@ async def cancel(db: Database, who: TelegramIdentity, staff_ids: frozenset[int])
     """Leave the dialog without creating anything."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        state = await dialogs.load(uow.session, actor.id)
+        state = await dialogs.load(uow.session, actor.user_id)
         if state is not None and state.flow == FLOW:
-            await dialogs.clear(uow.session, actor.id)
+            await dialogs.clear(uow.session, actor.user_id)
         await uow.commit()

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.certificates.numbers import new_ticket_number
 from core.db import Database
 from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, QuizAttempt, Registration, User
-from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.normalise import ID_MAX, clean_text, parse_int
-from core.people.users import TelegramIdentity, ensure_user, is_staff
+from core.people.roles import require_staff
+from core.people.users import TelegramIdentity
 from core.profile.identity import guard_text, parse_date
 from core.texts import t
 
@@ -65,13 +66,6 @@ class AssignmentReport:
     batch: BatchView
     seated: tuple[Seat, ...]
     still_waiting: int
-
-
-async def require_staff(session: AsyncSession, who: TelegramIdentity, staff_ids: frozenset[int]) -> User:
-    """Return the staff member's user row, refusing anyone else on the server."""
-    if not await is_staff(session, who.telegram_id, staff_ids):
-        raise NotAllowed("common.not_allowed")
-    return await ensure_user(session, who)
 
 
 async def passed_quiz(session: AsyncSession, plan_id: int) -> list[PassedCandidate]:
@@ -299,7 +293,7 @@ async def assign(
                 registration_id=candidate.registration_id,
                 user_id=candidate.user_id,
                 ticket_no=new_ticket_number(plan.plan_no, batch_sequence(batch), seat_no),
-                assigned_by_user_id=actor.id,
+                assigned_by_user_id=actor.user_id,
             )
             uow.session.add(row)
             user = await uow.session.get(User, candidate.user_id)

@@ -26,8 +26,8 @@ from core.db.models import (
 )
 from core.errors import InvalidInput
 from core.normalise import clean_text, parse_int
-from core.offline.batches import require_staff
 from core.offline.tickets import normalise_ticket
+from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
@@ -239,7 +239,7 @@ async def open_import(db: Database, who: TelegramIdentity, staff_ids: frozenset[
     """Put staff in the results-import flow: the next file they send is the results sheet."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        await dialogs.save(uow.session, actor.id, DialogState(IMPORT_FLOW, "file", {}))
+        await dialogs.save(uow.session, actor.user_id, DialogState(IMPORT_FLOW, "file", {}))
         await uow.commit()
 
 
@@ -255,8 +255,8 @@ async def import_results(
     """Apply a results sheet (准考证号 or 证件号码, 成绩, 考试结果) all or nothing."""
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        report = await apply_results_file(uow.session, data, filename, actor.id, today, issuer)
-        await dialogs.clear(uow.session, actor.id)
+        report = await apply_results_file(uow.session, data, filename, actor.user_id, today, issuer)
+        await dialogs.clear(uow.session, actor.user_id)
         await uow.commit()
     return report
 
@@ -307,7 +307,7 @@ async def record_result(
         line = _Line(
             key_raw.strip()[:32], ticket, None if ticket else parse_id_number(key_raw), score, passed, levels
         )
-        report = await _apply(uow.session, [line], actor.id, "manual", today, issuer)
+        report = await _apply(uow.session, [line], actor.user_id, "manual", today, issuer)
         await uow.commit()
     return report
 

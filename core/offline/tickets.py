@@ -26,7 +26,8 @@ from core.db.models import (
 )
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text
-from core.offline.batches import BatchView, batch_view, offline_batch, require_staff
+from core.offline.batches import BatchView, batch_view, offline_batch
+from core.people.roles import require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import mask_id
 from core.render.ticket import TicketData, render_ticket
@@ -141,7 +142,8 @@ async def open_checkin(
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
         batch = await offline_batch(uow.session, batch_id)
-        await dialogs.save(uow.session, actor.id, DialogState(CHECKIN_FLOW, "scan", {"batch_id": batch.id}))
+        state = DialogState(CHECKIN_FLOW, "scan", {"batch_id": batch.id})
+        await dialogs.save(uow.session, actor.user_id, state)
         view = await batch_view(uow.session, batch)
         await uow.commit()
     return view
@@ -154,7 +156,7 @@ async def check_in(
     code = normalise_ticket(raw_code)
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
-        state = await dialogs.load(uow.session, actor.id)
+        state = await dialogs.load(uow.session, actor.user_id)
         if state is None or state.flow != CHECKIN_FLOW:
             raise NotAllowed("offline.checkin.no_batch")
         batch = await offline_batch(uow.session, int(state.data["batch_id"]))
@@ -174,7 +176,7 @@ async def check_in(
             at = t("common.datetime", d=seat.checked_in_at.astimezone(tz))
             raise Conflict("offline.checkin.again", name=name, at=at)
         seat.checked_in_at = utcnow()
-        seat.checked_in_by_user_id = actor.id
+        seat.checked_in_by_user_id = actor.user_id
         await uow.session.flush()
         view = await batch_view(uow.session, batch)
         present = await _present(uow.session, batch.id)
@@ -198,7 +200,7 @@ async def absentees(
     async with db.uow() as uow:
         actor = await require_staff(uow.session, who, staff_ids)
         if batch_id is None:
-            state = await dialogs.load(uow.session, actor.id)
+            state = await dialogs.load(uow.session, actor.user_id)
             if state is None or state.flow != CHECKIN_FLOW:
                 raise NotAllowed("offline.checkin.no_batch")
             batch_id = int(state.data["batch_id"])

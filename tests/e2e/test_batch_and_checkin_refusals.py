@@ -56,7 +56,7 @@ async def test_candidates_cannot_use_staff_commands(bot: BotHarness) -> None:
         "/revoke x y",
     ):
         await candidate.send_text(command)
-        await said(candidate, "没有权限")
+        await said(candidate, "仅限鉴定中心工作人员")
 
 
 async def test_forged_and_unknown_numbers_are_rejected_in_chat_and_on_the_web(bot: BotHarness) -> None:

@@ -122,5 +122,5 @@ async def test_two_staff_broadcasting_at_once_each_get_their_own_notice_out(bot:
 async def test_candidates_cannot_broadcast(bot: BotHarness) -> None:
     user = bot.user(1001, "考生")
     await user.send_command("/broadcast")
-    assert "只有鉴定中心工作人员" in (await user.next_message()).text
+    assert "仅限鉴定中心工作人员" in (await user.next_message()).text
     assert broadcast.FLOW == "broadcast"
