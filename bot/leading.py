@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import handlers
 from bot.context import App, BotServices
+from bot.handlers.quiz import teller
 from core.db import redelivery
 from core.db.leader import Leadership
+from scheduler import quiz_deadlines
 from scheduler.jobs import reschedule
+from scheduler.retention import schedule_retention
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +61,8 @@ async def _take_over(app: App) -> None:
     if scheduler is None:
         return
     scheduler.remove_all_jobs()  # whatever was added while following is derived again below
-    for feature in handlers.FEATURES:  # features arm their scheduled jobs, e.g. quiz time limits
-        if hasattr(feature, "on_startup"):
-            await feature.on_startup(app)
+    await quiz_deadlines.arm_all(services, teller(app))
+    schedule_retention(services)
     await reschedule(services)
     scheduler.add_job(
         _resync, IntervalTrigger(seconds=RESYNC.total_seconds()), args=[app], id=RESYNC_JOB, coalesce=True
@@ -78,9 +79,7 @@ async def _take_over(app: App) -> None:
 
 async def _resync(app: App) -> None:
     """Arm what other processes started or changed since the last pass."""
-    for feature in handlers.FEATURES:
-        if hasattr(feature, "on_resync"):
-            await feature.on_resync(app)
+    await quiz_deadlines.arm_new(app.bot_data, teller(app))
     await reschedule(app.bot_data, quiet=True)
 
 

@@ -16,15 +16,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import handlers
 from bot.app import build_application, start_polling, stop_polling
 from bot.context import App
+from bot.handlers.quiz import teller
 from bot.sandbox_session import Persona, SandboxSession
 from core.clock import SandboxClock
 from core.settings import Settings
 from core.texts import t
 from emulator import BotApiEmulator
 from emulator.terminal import run_terminal_chat
+from scheduler import quiz_deadlines
 from scheduler.jobs import reschedule
 
 SANDBOX_TOKEN = "100000001:SANDBOX-local-emulator-token-000000"
@@ -63,9 +64,7 @@ async def _start_emulator() -> BotApiEmulator:
 
 async def clock_moved(app: App) -> None:
     """Run the scheduler's idempotent passes at the new sandbox time: quiz time limits, then notices."""
-    for feature in handlers.FEATURES:  # re-arming hands in attempts whose time is now up
-        if hasattr(feature, "on_startup"):
-            await feature.on_startup(app)
+    await quiz_deadlines.arm_all(app.bot_data, teller(app))  # hands in attempts whose time is now up
     await reschedule(app.bot_data)
 
 

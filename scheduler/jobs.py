@@ -10,15 +10,12 @@ change.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.notices import service as notices
-
-if TYPE_CHECKING:
-    from bot.context import BotServices
+from scheduler.services import JobServices
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +23,7 @@ JOB_PREFIX = "notice:"
 SWEEP_JOB = "notices-sweep"
 
 
-async def issue_due(services: BotServices) -> notices.IssueSummary:
+async def issue_due(services: JobServices) -> notices.IssueSummary:
     """Issue what is due now and wake the delivery worker if anything was queued."""
     summary = await notices.issue_due(services.db, services.clock(), services.settings.timezone)
     if summary.issued and services.delivery is not None:
@@ -34,7 +31,7 @@ async def issue_due(services: BotServices) -> notices.IssueSummary:
     return summary
 
 
-async def reschedule(services: BotServices, *, quiet: bool = False) -> int:
+async def reschedule(services: JobServices, *, quiet: bool = False) -> int:
     """Replace the notice jobs with the schedule today's plans call for, then catch up on anything due.
 
     Only the scheduler's leader (bot.leading) keeps jobs; it re-derives them every few seconds, so a change

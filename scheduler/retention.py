@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from apscheduler.triggers.cron import CronTrigger
 
 from core.privacy import retention
-
-if TYPE_CHECKING:
-    from bot.context import BotServices
+from scheduler.services import JobServices
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "privacy-retention"
 
 
-async def run_retention(services: BotServices) -> list[retention.PlanRetention]:
+async def run_retention(services: JobServices) -> list[retention.PlanRetention]:
     """Delete what plans past RETENTION_DAYS still hold, and log the anonymised counts."""
     today = services.clock().astimezone(services.settings.timezone).date()
     done = await retention.run(services.db, today, services.settings.retention_days, dry_run=False)
@@ -26,7 +23,7 @@ async def run_retention(services: BotServices) -> list[retention.PlanRetention]:
     return done
 
 
-def schedule_retention(services: BotServices) -> None:
+def schedule_retention(services: JobServices) -> None:
     """Run the pass every night at 03:30 local time (and catch up at start-up if a night was missed)."""
     if services.scheduler is None:
         return

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.context import App, Context
+from bot.context import Context
 from bot.handlers.staff_common import callback_parts, notify, reply, staff_ids, stale, who
 from bot.keyboards import main_menu
 from bot.replies import error_text
@@ -18,7 +18,6 @@ from core.normalise import button_number
 from core.privacy import service as privacy
 from core.privacy.data import Export, Holding
 from core.texts import t
-from scheduler.retention import schedule_retention
 
 PREFIX = "pv:"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -153,11 +152,6 @@ async def on_staff(update: Update, context: Context) -> None:
             await notify(context, done.telegram_id, t("privacy.erased_notice"))
     except DomainError as refused:
         await reply(update, error_text(refused))
-
-
-async def on_startup(app: App) -> None:
-    """Arm the nightly retention pass (RETENTION_DAYS after each plan's end)."""
-    schedule_retention(app.bot_data)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -1,10 +1,9 @@
-"""线上考核: start an attempt, answer by buttons, hand in, and submit automatically at the time limit."""
+"""线上考核: start an attempt, answer by buttons, hand in; the result when the time limit hands it in."""
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -23,85 +22,33 @@ from core.quiz import service as quiz
 from core.quiz.store import QUIZ_FLOW
 from core.quiz.views import Press, QuestionScreen, ResultScreen
 from core.texts import t
+from scheduler import quiz_deadlines
 
 log = logging.getLogger(__name__)
 
 AnyApp = Application[Any, Any, Any, Any, BotServices, Any]
-SWEEP_JOB = "quiz-deadline-sweep"
 _PRESS = re.compile(r"qz:(\d{1,12}):(\d{1,9}):(\d{1,4}):([a-z])(\d{0,2})")
 
 
-def _job_id(attempt_id: int) -> str:
-    return f"quiz-deadline:{attempt_id}"
+def teller(app: AnyApp) -> quiz_deadlines.Tell:
+    """What the time-limit job calls after handing an attempt in: the candidate reads the result in chat."""
 
+    async def tell(done: quiz.AutoSubmitted) -> None:
+        try:
+            if done.message_id is not None:
+                try:
+                    await app.bot.edit_message_reply_markup(
+                        done.telegram_id, done.message_id, reply_markup=None
+                    )
+                except BadRequest:
+                    pass
+            await app.bot.send_message(done.telegram_id, result_text(done.result))
+        except Forbidden:
+            await mark_blocked(app.bot_data.db, done.telegram_id)
+        except TelegramError:
+            log.warning("could not tell user %s of the attempt handed in", done.telegram_id)
 
-def schedule_deadline(app: AnyApp, attempt_id: int, deadline: datetime) -> None:
-    """Hand the attempt in at its deadline by the server clock, even if the candidate has gone."""
-    services = app.bot_data
-    if services.scheduler is None or not services.is_leader:  # the leader arms it at its next resync
-        return
-    run_at = services.real_time(max(deadline, services.clock()))
-    services.scheduler.add_job(
-        _deadline_reached,
-        "date",
-        run_date=run_at,
-        args=[app, attempt_id],
-        id=_job_id(attempt_id),
-        replace_existing=True,
-        misfire_grace_time=None,
-    )
-
-
-async def _deadline_reached(app: AnyApp, attempt_id: int) -> None:
-    """Submit an attempt whose time is up and tell the candidate the result."""
-    services = app.bot_data
-    done = await quiz.auto_submit(services.db, attempt_id, now=services.clock())
-    if done is None:
-        still_open = dict(await quiz.due_attempts(services.db))
-        if attempt_id in still_open:  # woke before the server clock reached the deadline
-            schedule_deadline(app, attempt_id, still_open[attempt_id])
-        return
-    log.info("attempt %s submitted at its time limit for user %s", attempt_id, done.telegram_id)
-    try:
-        if done.message_id is not None:
-            try:
-                await app.bot.edit_message_reply_markup(done.telegram_id, done.message_id, reply_markup=None)
-            except BadRequest:
-                pass
-        await app.bot.send_message(done.telegram_id, result_text(done.result))
-    except Forbidden:
-        await mark_blocked(services.db, done.telegram_id)
-    except TelegramError:
-        log.warning("could not tell user %s that attempt %s was submitted", done.telegram_id, attempt_id)
-
-
-async def _sweep(app: AnyApp) -> None:
-    """Safety net: hand in any attempt past its deadline whose own job did not run."""
-    now = app.bot_data.clock()
-    for attempt_id, deadline in await quiz.due_attempts(app.bot_data.db):
-        if deadline <= now:
-            await _deadline_reached(app, attempt_id)
-
-
-async def on_resync(app: AnyApp) -> None:
-    """Arm the time limit of attempts begun in another process since the last pass (bot.leading)."""
-    scheduler = app.bot_data.scheduler
-    if scheduler is None:
-        return
-    for attempt_id, deadline in await quiz.due_attempts(app.bot_data.db):
-        if scheduler.get_job(_job_id(attempt_id)) is None:
-            schedule_deadline(app, attempt_id, deadline)
-
-
-async def on_startup(app: AnyApp) -> None:
-    """Re-schedule every open attempt when this process starts leading; overdue ones are handed in at once."""
-    for attempt_id, deadline in await quiz.due_attempts(app.bot_data.db):
-        schedule_deadline(app, attempt_id, deadline)
-    scheduler = app.bot_data.scheduler
-    if scheduler is not None:
-        scheduler.add_job(
-            _sweep, "interval", minutes=5, args=[app], id=SWEEP_JOB, replace_existing=True, coalesce=True
-        )
+    return tell
 
 
 async def _send_question(update: Update, context: Context, screen: QuestionScreen | ResultScreen) -> None:
@@ -110,7 +57,8 @@ async def _send_question(update: Update, context: Context, screen: QuestionScree
     text, keyboard = render(screen, tz)
     assert update.effective_chat is not None
     if isinstance(screen, QuestionScreen):
-        schedule_deadline(context.application, screen.attempt_id, screen.deadline)
+        app = context.application
+        quiz_deadlines.schedule(app.bot_data, screen.attempt_id, screen.deadline, teller(app))
     sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
     if isinstance(screen, QuestionScreen):
         await quiz.remember_message(context.bot_data.db, screen.attempt_id, screen.revision, sent.message_id)
