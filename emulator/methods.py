@@ -143,15 +143,6 @@ def _commands_key(emu: BotApiEmulator, params: dict[str, Any]) -> str:
     return f"{key}|{language}" if language else key
 
 
-def visible_commands(emu: BotApiEmulator, chat_id: int, language: str | None = None) -> list[JSON]:
-    """The menu a private chat's client shows: its chat scope, else all private chats, else the default."""
-    for key in (f"chat:{chat_id}", "all_private_chats", "default"):
-        for lang_key in ([f"{key}|{language}"] if language else []) + [key]:
-            if lang_key in emu.commands:
-                return list(emu.commands[lang_key])
-    return []
-
-
 async def set_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
     commands = params.get("commands")
     if not isinstance(commands, list):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -229,3 +230,14 @@ def message_json(msg: BotMessage, bot_user: JSON, chat: JSON, reply_to: JSON | N
     if msg.inline_keyboard and msg.reply_markup is not None:
         out["reply_markup"] = msg.reply_markup
     return out
+
+
+def visible_commands(
+    commands: Mapping[str, list[JSON]], chat_id: int, language: str | None = None
+) -> list[JSON]:
+    """The menu a private chat's client shows: its chat scope, else all private chats, else the default."""
+    for key in (f"chat:{chat_id}", "all_private_chats", "default"):
+        for lang_key in ([f"{key}|{language}"] if language else []) + [key]:
+            if lang_key in commands:
+                return list(commands[lang_key])
+    return []

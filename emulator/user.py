@@ -8,7 +8,7 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, EventKind, image_size
+from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, EventKind, image_size, visible_commands
 
 if TYPE_CHECKING:
     from emulator.server import BotApiEmulator
@@ -53,9 +53,7 @@ class EmulatedUser:
     @property
     def command_menu(self) -> list[str]:
         """The command names this user's client lists in its menu (chat scope, else the wider ones)."""
-        from emulator.methods import visible_commands
-
-        return [c["command"] for c in visible_commands(self.emu, self.id, self.language_code)]
+        return [c["command"] for c in visible_commands(self.emu.commands, self.id, self.language_code)]
 
     def user_json(self) -> JSON:
         out: JSON = {"id": self.id, "is_bot": False, "first_name": self.first_name}
