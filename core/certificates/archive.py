@@ -13,7 +13,7 @@ from core.db.models import MailRequest, Plan, QuizAttempt, Registration, StudySe
 from core.offline.exam import ExamResultView, exam_results_for
 from core.offline.tickets import SeatFacts, seat_of
 from core.people.users import TelegramIdentity, ensure_user
-from core.rules import passed
+from core.quiz.scoring import passed
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Institution, Photo, Profile, Registration
-from core.profile.completeness import REQUIRED_FIELDS
-from core.profile.id_numbers import IdType
-from core.rules import (
+from core.profile.completeness import (
     PROFILE_FIELD_LABELS,
     PROVINCIAL_REGION,
+    REQUIRED_FIELDS,
     ProfileFacts,
-    RegistrationStatus,
-    can_edit_profile,
     missing_profile_fields,
 )
+from core.profile.id_numbers import IdType
+from core.registration.eligibility import RegistrationStatus, can_edit_profile
 
 ID_TYPES: tuple[str, ...] = tuple(item.value for item in IdType)
 GENDERS = ("男", "女")

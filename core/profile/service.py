@@ -23,6 +23,7 @@ from core.profile.answers import (
     set_id_number,
     set_text,
 )
+from core.profile.completeness import PROVINCIAL_REGION
 from core.profile.fields import (
     CHOICES,
     DERIVED,
@@ -36,7 +37,6 @@ from core.profile.fields import (
     is_locked,
     view_of,
 )
-from core.rules import PROVINCIAL_REGION
 
 FLOW = "profile"
 

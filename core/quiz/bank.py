@@ -20,7 +20,7 @@ from core.quiz.imports import (
     sample_bank,
     sample_blueprint,
 )
-from core.rules import Blueprint, BlueprintItem, Question, QuestionType, validate_blueprint
+from core.quiz.scoring import Blueprint, BlueprintItem, Question, QuestionType, validate_blueprint
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,7 @@ from importlib import resources
 from typing import Any
 
 from core.errors import InvalidInput
-from core.quiz.scoring import TOTAL_POINTS
-from core.rules import Blueprint, BlueprintItem, Question, QuestionType
+from core.quiz.scoring import TOTAL_POINTS, Blueprint, BlueprintItem, Question, QuestionType
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, duplicates, parse_rows
 from core.texts import t
 

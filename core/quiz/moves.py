@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import AttemptItem, Plan, QuizAttempt
 from core.errors import InvalidInput, NotAllowed
+from core.quiz.scoring import QuestionType
 from core.quiz.store import finish, items_of
 from core.quiz.views import ConfirmScreen, Press, ReviewScreen, Screen, question_screen, result_screen
-from core.rules import QuestionType
 
 ANSWER, TICK, CONFIRM = "a", "t", "c"
 PREVIOUS, NEXT, GOTO = "p", "n", "g"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.db import Database
 from core.db.models import Plan, QuizAttempt, Registration, User
 from core.offline.exam import exam_results_by_telegram_id
-from core.rules import best_score, passed
+from core.quiz.scoring import best_score, passed
 from core.texts import t
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from core.db import Database
 from core.db.models import QuizAttempt
 from core.errors import NotAllowed, NotFound
+from core.quiz.scoring import QuestionType
 from core.quiz.store import items_of, shown_question
-from core.rules import QuestionType
 from core.study.enrolment import find_enrolment
 
 # Whether answers may be shown at all after the window closes; while it is open they never are.

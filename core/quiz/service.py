@@ -15,9 +15,9 @@ from core.db import Database, dialogs
 from core.db.models import Plan, QuizAttempt, Registration, User
 from core.errors import Conflict, NotAllowed
 from core.quiz.moves import apply_move
+from core.quiz.scoring import attempt_deadline, best_score, can_start_attempt, passed
 from core.quiz.store import QUIZ_FLOW, Finished, draw_and_store, finish
 from core.quiz.views import Press, QuestionScreen, ResultScreen, Screen, question_screen, result_screen
-from core.rules import attempt_deadline, best_score, can_start_attempt, passed
 from core.study.enrolment import Enrolment, find_enrolment
 from core.study.service import StudyOverview, credited_minutes, overview
 

@@ -14,7 +14,7 @@ from core.db import dialogs
 from core.db.models import AttemptItem, QuizAttempt, Registration
 from core.errors import NotAllowed
 from core.quiz.bank import as_rule_question, plan_bank, plan_blueprint
-from core.rules import DrawnQuestion, QuestionType, best_score, draw_attempt, passed, score_attempt
+from core.quiz.scoring import DrawnQuestion, QuestionType, best_score, draw_attempt, passed, score_attempt
 
 QUIZ_FLOW = "quiz"
 

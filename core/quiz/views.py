@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import QuizAttempt
+from core.quiz.scoring import QuestionType, passed
 from core.quiz.store import Finished, items_of, shown_question
-from core.rules import QuestionType, passed
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Certificate, Institution, Photo, Plan, Profile, Proof, Registration
+from core.plans.windows import Window
+from core.profile.completeness import missing_profile_fields
 from core.profile.fields import facts_of
+from core.registration.eligibility import CertificateFacts, EligibilityFacts, InstitutionFacts
 from core.review.institutions import FILING_LABELS, KIND_LABELS
-from core.rules import CertificateFacts, EligibilityFacts, InstitutionFacts, Window, missing_profile_fields
 
 
 def registration_window(plan: Plan, tz: ZoneInfo) -> Window:

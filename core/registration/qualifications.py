@@ -22,9 +22,9 @@ from core.profile.identity import (
     validate_occupation,
 )
 from core.profile.photos import inspect_proof
+from core.registration.eligibility import STATUS_LABELS, normalise_name
 from core.registration.views import EDITABLE, own_registration
 from core.review.known_certificates import parse_or_none
-from core.rules import STATUS_LABELS, normalise_name
 
 FLOW = "registration"
 KINDS = ("skill", "title")

@@ -13,7 +13,9 @@ from core.db import Database, dialogs
 from core.db.models import Plan, Profile, Registration
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity, ensure_user
+from core.profile.completeness import missing_profile_fields
 from core.profile.fields import facts_of
+from core.registration.eligibility import STATUS_LABELS, RegistrationAction, RegistrationStatus, next_status
 from core.registration.facts import registration_window
 from core.registration.views import (
     EDITABLE,
@@ -24,13 +26,6 @@ from core.registration.views import (
     build_view,
     own_registration,
     plan_view,
-)
-from core.rules import (
-    STATUS_LABELS,
-    RegistrationAction,
-    RegistrationStatus,
-    missing_profile_fields,
-    next_status,
 )
 from core.texts import t
 

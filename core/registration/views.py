@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Batch, Certificate, Plan, Proof, Registration, User
 from core.errors import InvalidInput
+from core.registration.eligibility import STATUS_LABELS, Unmet, check_eligibility
 from core.registration.facts import eligibility_facts, registration_window
-from core.rules import STATUS_LABELS, Unmet, check_eligibility
 
 EDITABLE = ("draft", "rejected")
 

@@ -18,7 +18,7 @@ from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.profile.id_numbers import validate_resident_id
 from core.profile.identity import validate_certificate_number
-from core.rules import SKILL_LEVELS, normalise_name, skill_rank
+from core.registration.eligibility import SKILL_LEVELS, normalise_name, skill_rank
 from core.spreadsheets import Column, column_of, duplicates, read_rows
 
 

@@ -13,8 +13,8 @@ from core.db import Database
 from core.db.models import Certificate, Photo, Plan, Profile, Proof, Registration, User, utcnow
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
+from core.registration.eligibility import check_eligibility
 from core.registration.facts import eligibility_facts, institution_facts
-from core.rules import check_eligibility
 from core.texts import has, t
 
 REVIEWABLE = ("submitted", "resubmitted")

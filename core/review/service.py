@@ -15,8 +15,8 @@ from core.normalise import clean_text
 from core.people import audit
 from core.people.roles import Actor, require_staff
 from core.people.users import TelegramIdentity, mark_blocked
+from core.registration.eligibility import RegistrationAction, RegistrationStatus, next_status
 from core.review.queue import REVIEWABLE
-from core.rules import RegistrationAction, RegistrationStatus, next_status
 from core.texts import t
 
 REJECT_FLOW = "staff_reject"

@@ -13,7 +13,7 @@ from core.db.models import CourseModule
 from core.errors import NotAllowed
 from core.people.users import is_staff
 from core.plans.content import content_plan
-from core.rules import REQUIRED_MINUTES
+from core.study.credit import REQUIRED_MINUTES
 from core.study.imports import ParsedModule, parse_course, sample_course
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Plan, Registration, User
 from core.errors import NotAllowed
-from core.rules import Window
+from core.plans.windows import Window
 
 
 @dataclass(frozen=True, slots=True)

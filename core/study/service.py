@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import Database
 from core.db.models import CourseModule, StudySession
 from core.errors import Conflict, NotAllowed, NotFound
-from core.rules import credit_for_session, total_credit
 from core.study.course import plan_modules
+from core.study.credit import credit_for_session, total_credit
 from core.study.enrolment import Enrolment, find_enrolment
 
 ZERO = timedelta(0)
