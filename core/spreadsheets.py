@@ -14,6 +14,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from core.errors import DomainError, InvalidInput
+from core.normalise import clean_text
 from core.texts import t
 
 MAX_SHOWN_ERRORS = 20
@@ -272,8 +273,8 @@ def _parse_row(
                 errors.append(RowError(number, column.header, t("spreadsheets.cell_required")))
             record[column.key] = None
             continue
-        try:
-            record[column.key] = column.parse(raw)
+        try:  # the hygiene step first: an uploaded cell is typed text too
+            record[column.key] = column.parse(clean_text(raw, multiline=True))
         except DomainError as exc:
             errors.append(RowError(number, column.header, t(exc.key, **exc.params)))
         except (ValueError, TypeError):

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 from core.errors import InvalidInput
+from core.normalise import clean_text
 from core.quiz.scoring import TOTAL_POINTS, Blueprint, BlueprintItem, Question, QuestionType
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, duplicates, parse_rows
 from core.texts import t
@@ -167,7 +168,10 @@ def parse_blueprint(text: str) -> Blueprint:
         return Blueprint(
             tuple(
                 BlueprintItem(
-                    _question_type(str(i["type"])), str(i["category"]), int(i["count"]), int(i["points"])
+                    _question_type(str(i["type"])),
+                    clean_text(str(i["category"])),
+                    int(i["count"]),
+                    int(i["points"]),
                 )
                 for i in items
             )

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from core.errors import InvalidInput
+from core.errors import DomainError, InvalidInput
+from core.normalise import clean_text
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
 
@@ -102,8 +103,22 @@ def _check_toml(records: list[dict[str, Any]]) -> list[ParsedModule]:
     problems: list[str] = []
     seen: dict[str, int] = {}
     modules: list[ParsedModule] = []
-    for number, record in enumerate(records, start=1):
-        code = str(record.get("code") or "").strip()
+    for number, raw_record in enumerate(records, start=1):
+        code = str(raw_record.get("code") or "").strip()
+        try:  # the hygiene step every typed value passes, for TOML strings as for spreadsheet cells
+            record = {
+                k: clean_text(v, multiline=True) if isinstance(v, str) else v for k, v in raw_record.items()
+            }
+        except DomainError as refused:
+            problems.append(
+                t(
+                    "study.import.problem",
+                    number=number,
+                    code=code or "?",
+                    message=t(refused.key, **refused.params),
+                )
+            )
+            continue
         problem = _problem(record, seen)
         seen.setdefault(code, number)
         if problem is not None:

@@ -70,3 +70,25 @@ async def test_only_staff_export(db: Database) -> None:
     with pytest.raises(NotAllowed):
         await export_review_list(db, TelegramIdentity(1001), STAFF_IDS, plan)
     assert [p.id for p in await plans_to_export(db, STAFF, STAFF_IDS)] == [plan]
+
+
+async def test_a_reason_that_looks_like_a_formula_is_exported_as_quoted_text(db: Database) -> None:
+    plan = await make_plan(db)
+    registration = await make_candidate(db, 1101, "孙丽", plan)
+    async with db.uow() as uow:
+        await uow.session.execute(
+            update(Registration)
+            .where(Registration.id == registration)
+            .values(status="submitted", decided_at=None)
+        )
+        await uow.commit()
+    typed = '=HYPERLINK("http://evil.example","点我查看")'
+    await review.reject(db, STAFF, STAFF_IDS, registration, 1, typed)
+    export = await export_review_list(db, STAFF, STAFF_IDS, plan)
+    sheet = load_workbook(io.BytesIO(export.xlsx)).active
+    assert sheet is not None
+    reason = sheet.cell(row=2, column=HEADER.index("退回原因") + 1)
+    assert reason.value == typed and reason.data_type == "s"
+    assert reason.quotePrefix and reason.number_format == "@"
+    name = sheet.cell(row=2, column=HEADER.index("姓名") + 1)
+    assert name.value == "孙丽" and name.data_type == "s" and not name.quotePrefix

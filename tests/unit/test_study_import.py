@@ -36,3 +36,17 @@ def test_a_broken_toml_file_is_refused() -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_course(b"[[module]\n", "course.toml")
     assert refused.value.key == "study.import.bad_toml"
+
+
+def test_invisible_characters_in_a_course_are_refused_by_module_or_row() -> None:
+    toml = b'[[module]]\ncode = "A"\ntitle = "t"\nminutes = 30\nbody = "first line\\nsecond\\u0000"\n'
+    with pytest.raises(InvalidInput) as refused:
+        parse_course(toml, "course.toml")
+    assert "U+0000" in t(refused.value.key, **refused.value.params)
+    sheet = "编号,标题,时长（分钟）,正文\nM1,单元\u200b一,40,正文\n"
+    with pytest.raises(InvalidInput) as refused:
+        parse_course(sheet.encode(), "course.csv")
+    text = t(refused.value.key, **refused.value.params)
+    assert "第 2 行「标题」" in text and "U+200B" in text
+    [module] = parse_course('编号,标题,时长（分钟）,正文\nM1,单元一,40,"第一段\n第二段"\n'.encode(), "c.csv")
+    assert module.body == "第一段\n第二段"
