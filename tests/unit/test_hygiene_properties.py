@@ -20,6 +20,7 @@ from core.plans import rules as plan_rules
 from core.profile import identity
 from core.profile.id_numbers import IdType, validate_id, validate_uscc
 from core.review import known_certificates
+from core.spreadsheets import Column, formula_refusal, read_table
 
 TODAY = date(2026, 12, 3)
 # the characters hostile input is made of, mixed with everything Unicode has (lone surrogates included)
@@ -121,3 +122,20 @@ def test_the_integer_parser_keeps_to_its_range(raw: str, low: int, high: int) ->
     except DomainError:
         return
     assert low <= value <= high
+
+
+CELL_COLUMNS = (Column("name", ("名称",), True, partial(imports.clean_text, max_len=64)),)
+
+
+@PROPERTY
+@given(cell=TEXTS)
+def test_an_uploaded_cell_is_a_clean_value_or_a_refusal_by_row(cell: str) -> None:
+    quoted = '"' + cell.replace('"', '""') + '"'
+    data = ("名称\r\n" + quoted + "\r\n").encode("utf-8", "surrogatepass")
+    try:
+        rows = read_table(data, "机构.csv", CELL_COLUMNS)
+    except DomainError:
+        return
+    for row in rows:
+        value = row["name"]
+        assert value is None or (refused_characters(value) == [] and formula_refusal(value) is None)
