@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from emulator.params import json_body
 from emulator.state import JSON, BotFile, BotMessage, InlineButton, StoredFile
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def save(emu: BotApiEmulator, folder: Path) -> None:
         "users": users,
     }
     temporary = folder / (STATE_FILE + ".tmp")
-    temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    temporary.write_bytes(json_body(state))  # a lone surrogate a user sent is kept as its JSON escape
     os.replace(temporary, folder / STATE_FILE)
 
 
