@@ -1,9 +1,10 @@
 """Quiz time limits as APScheduler jobs: each open attempt is handed in at its deadline by the server clock.
 
 The leader arms one job per open attempt when it takes over (`arm_all`), picks up attempts begun in other
-processes every few seconds (`arm_new`), and sweeps every 5 minutes for any whose job did not run. Telling
-the candidate is the front end's part: it passes `tell`, called with what `core.quiz.service.auto_submit`
-returned.
+processes every few seconds (`arm_new`), and sweeps every 5 minutes for any whose job did not run. The result
+message is queued in the outbox with the hand-in itself; what else the candidate's chat needs (the old
+question's buttons taken away) is the front end's part: it passes `tell`, called with what
+`core.quiz.service.auto_submit` returned.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ async def deadline_reached(services: JobServices, attempt_id: int, tell: Tell) -
             schedule(services, attempt_id, still_open[attempt_id], tell)
         return
     log.info("attempt %s submitted at its time limit for user %s", attempt_id, done.telegram_id)
+    if services.delivery is not None:  # the result message was queued with the hand-in
+        services.delivery.wake()
     await tell(done)
 
 

@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler
 
 from bot.context import BotServices, Context
-from bot.handlers.quiz_views import render, result_text
+from bot.handlers.quiz_views import render
 from bot.replies import reply_error
 from bot.routing import Routes
 from core.db.dialogs import DialogState
@@ -31,22 +31,21 @@ _PRESS = re.compile(r"qz:(\d{1,12}):(\d{1,9}):(\d{1,4}):([a-z])(\d{0,2})")
 
 
 def teller(app: AnyApp) -> quiz_deadlines.Tell:
-    """What the time-limit job calls after handing an attempt in: the candidate reads the result in chat."""
+    """What the time-limit job calls after handing an attempt in: the question's buttons go.
+
+    The result itself was queued in the outbox with the hand-in (core.quiz.service.auto_submit), so it
+    reaches the candidate even if this process dies now; taking the buttons away is only tidying.
+    """
 
     async def tell(done: quiz.AutoSubmitted) -> None:
+        if done.message_id is None:
+            return
         try:
-            if done.message_id is not None:
-                try:
-                    await app.bot.edit_message_reply_markup(
-                        done.telegram_id, done.message_id, reply_markup=None
-                    )
-                except BadRequest:
-                    pass
-            await app.bot.send_message(done.telegram_id, result_text(done.result))
+            await app.bot.edit_message_reply_markup(done.telegram_id, done.message_id, reply_markup=None)
         except Forbidden:
             await mark_blocked(app.bot_data.db, done.telegram_id)
-        except TelegramError:
-            log.warning("could not tell user %s of the attempt handed in", done.telegram_id)
+        except TelegramError:  # BadRequest included: the message is gone or already without buttons
+            log.info("could not take the buttons off user %s's handed-in quiz", done.telegram_id)
 
     return tell
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.quiz.review import AttemptReview
-from core.quiz.views import ConfirmScreen, QuestionScreen, ResultScreen, ReviewScreen, Screen
+from core.quiz.views import ConfirmScreen, QuestionScreen, ReviewScreen, Screen, result_text
 from core.rules import QuestionType
 from core.texts import t
 
@@ -159,32 +159,6 @@ def confirm_keyboard(screen: ConfirmScreen) -> InlineKeyboardMarkup:
             ]
         ]
     )
-
-
-def result_text(screen: ResultScreen) -> str:
-    """Score and verdict, what happens next; the correct answers stay hidden."""
-    parts = []
-    if screen.timed_out:
-        parts.append(t("quiz.result_timed_out"))
-    parts.append(
-        t(
-            "quiz.result",
-            no=screen.attempt_no,
-            score=screen.score,
-            pass_score=screen.pass_score,
-            verdict=t("quiz.verdict_pass" if screen.passed else "quiz.verdict_fail"),
-        )
-    )
-    if screen.best is not None and screen.best != screen.score:
-        parts.append(t("quiz.result_best", best=screen.best))
-    if screen.best_passed:
-        parts.append(t("quiz.result_next"))
-    elif screen.attempts_left > 0:
-        parts.append(t("quiz.result_retry", left=screen.attempts_left))
-    else:
-        parts.append(t("quiz.result_no_more"))
-    parts.append(t("quiz.result_answers_hidden"))
-    return "\n".join(parts)
 
 
 def render(screen: Screen, tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None]:

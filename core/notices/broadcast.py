@@ -27,6 +27,8 @@ MAX_CAPTION = 1024
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 KIND = "broadcast"
 REPORT_KIND = "report"
+QUIZ_RESULT_KIND = "quiz_result"  # a quiz result handed in at the time limit, sent through the outbox
+UNLISTED_KINDS = (REPORT_KIND, QUIZ_RESULT_KIND)  # one person's messages, not notices staff follow up
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from core.db import Database
 from core.db.models import Notice, OutboxMessage, StaffMember, User, utcnow
 from core.errors import NotFound
 from core.notices import outbox
-from core.notices.broadcast import KIND, REPORT_KIND
+from core.notices.broadcast import KIND, REPORT_KIND, UNLISTED_KINDS
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.texts import t
@@ -112,7 +112,7 @@ async def recent(
         await require_staff(uow.session, who, staff_ids)
         rows = await uow.session.scalars(
             select(Notice)
-            .where(Notice.kind != REPORT_KIND, Notice.status == "issued")
+            .where(Notice.kind.not_in(UNLISTED_KINDS), Notice.status == "issued")
             .order_by(Notice.id.desc())
             .limit(limit)
         )

@@ -12,12 +12,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database, dialogs
-from core.db.models import Plan, QuizAttempt, Registration, User
+from core.db.models import Notice, Plan, QuizAttempt, Registration, User
 from core.errors import Conflict, NotAllowed
+from core.notices import outbox
+from core.notices.broadcast import QUIZ_RESULT_KIND
 from core.quiz.moves import apply_move
 from core.quiz.scoring import attempt_deadline, best_score, can_start_attempt, passed
 from core.quiz.store import QUIZ_FLOW, Finished, draw_and_store, finish
-from core.quiz.views import Press, QuestionScreen, ResultScreen, Screen, question_screen, result_screen
+from core.quiz.views import (
+    Press,
+    QuestionScreen,
+    ResultScreen,
+    Screen,
+    question_screen,
+    result_screen,
+    result_text,
+)
 from core.study.enrolment import Enrolment, find_enrolment
 from core.study.service import StudyOverview, credited_minutes, overview
 
@@ -252,7 +262,11 @@ class AutoSubmitted:
 
 
 async def auto_submit(db: Database, attempt_id: int, *, now: datetime) -> AutoSubmitted | None:
-    """Hand in an attempt whose time is up, even if the candidate has gone; skip closed ones."""
+    """Hand in an attempt whose time is up, even if the candidate has gone; skip closed ones.
+
+    The result message goes into the outbox in the same transaction, so a process that dies right after the
+    hand-in cannot lose it: whichever process drains the outbox sends it (wake its worker after this returns).
+    """
     async with db.uow() as uow:
         session = uow.session
         found = await _locked_attempt(session, attempt_id)
@@ -262,8 +276,14 @@ async def auto_submit(db: Database, attempt_id: int, *, now: datetime) -> AutoSu
         if attempt.status != "open" or now < attempt.deadline:
             return None
         done = await _time_out(session, attempt, plan, now)
+        screen = result_screen(done, plan.pass_score)
+        notice = Notice(key=f"quiz-result:{attempt.id}", kind=QUIZ_RESULT_KIND, audience={}, created_at=now)
+        session.add(notice)
+        await session.flush()
+        result = outbox.Recipient(done.user_id, telegram_id, result_text(screen))
+        await outbox.queue(session, notice.id, [result])
         await uow.commit()
-    return AutoSubmitted(telegram_id, done.message_id, result_screen(done, plan.pass_score))
+    return AutoSubmitted(telegram_id, done.message_id, screen)
 
 
 async def count_attempts(session: AsyncSession, registration_id: int) -> int:

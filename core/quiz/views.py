@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.models import QuizAttempt
 from core.quiz.scoring import QuestionType, passed
 from core.quiz.store import Finished, items_of, shown_question
+from core.texts import t
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +119,29 @@ async def question_screen(session: AsyncSession, attempt: QuizAttempt) -> Questi
         answered=sum(1 for i in items if i.chosen is not None),
         deadline=attempt.deadline,
     )
+
+
+def result_text(screen: ResultScreen) -> str:
+    """Score and verdict, what happens next; the correct answers stay hidden."""
+    parts = []
+    if screen.timed_out:
+        parts.append(t("quiz.result_timed_out"))
+    parts.append(
+        t(
+            "quiz.result",
+            no=screen.attempt_no,
+            score=screen.score,
+            pass_score=screen.pass_score,
+            verdict=t("quiz.verdict_pass" if screen.passed else "quiz.verdict_fail"),
+        )
+    )
+    if screen.best is not None and screen.best != screen.score:
+        parts.append(t("quiz.result_best", best=screen.best))
+    if screen.best_passed:
+        parts.append(t("quiz.result_next"))
+    elif screen.attempts_left > 0:
+        parts.append(t("quiz.result_retry", left=screen.attempts_left))
+    else:
+        parts.append(t("quiz.result_no_more"))
+    parts.append(t("quiz.result_answers_hidden"))
+    return "\n".join(parts)

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import Database
-from core.db.models import AttemptItem, BankQuestion, QuizAttempt
+from core.db.models import AttemptItem, BankQuestion, OutboxMessage, QuizAttempt
 from core.errors import Conflict, DomainError, NotAllowed
 from core.quiz import service as quiz
-from core.quiz.views import Press, QuestionScreen, ResultScreen, ReviewScreen, Screen
+from core.quiz.views import Press, QuestionScreen, ResultScreen, ReviewScreen, Screen, result_text
 from core.rules import QuestionType
 from core.study import service as study
 from tests.e2e.study_factories import SHANGHAI, FakeClock, correct_answers, make_candidate, make_plan
@@ -205,6 +205,24 @@ async def test_the_scheduler_submits_an_attempt_at_its_deadline_only(db: Databas
     assert done is not None and done.telegram_id == 611 and done.result.timed_out
     assert await quiz.auto_submit(db, screen.attempt_id, now=clock()) is None
     assert await quiz.due_attempts(db) == []
+
+
+async def test_the_result_of_an_attempt_handed_in_at_its_deadline_is_queued_with_the_hand_in(
+    db: Database,
+) -> None:
+    clock, _ = await ready(db, 614)
+    screen = await begin(db, 614, clock)
+    clock.advance(minutes=60)
+    done = await quiz.auto_submit(db, screen.attempt_id, now=clock())
+    assert done is not None
+    # nothing was sent yet: a process dying now leaves the message for any other process's outbox worker
+    async with db.uow() as uow:
+        rows = (
+            await uow.session.execute(select(OutboxMessage.chat_id, OutboxMessage.text, OutboxMessage.status))
+        ).all()
+    assert rows == [(614, result_text(done.result), "pending")]
+    assert rows[0][1].startswith("考核时间已到，系统已自动交卷。")
+    assert await quiz.auto_submit(db, screen.attempt_id, now=clock()) is None  # and never a second one
 
 
 async def test_a_deadline_never_passes_the_window_close(db: Database) -> None:
