@@ -3,7 +3,7 @@
 
 python dev.py run     # the bot (no BOT_TOKEN: the local sandbox with a terminal chat)
 python dev.py test    # the test suite on SQLite, then on PostgreSQL
-python dev.py check   # ruff and mypy
+python dev.py check   # ruff, mypy and the import contracts (lint-imports)
 python dev.py bench   # benchmarks (see bench/README.md)
 """
 
@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+LINT_IMPORTS = VENV / ("Scripts/lint-imports.exe" if os.name == "nt" else "bin/lint-imports")
 STAMP = VENV / ".installed"
 SYSTEM_TOOLS = {
     "pdftotext": "poppler-utils",
@@ -103,8 +104,10 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return run_foreground(PYTHON, "-m", "bot", *rest)
     if command == "check":
-        return run(PYTHON, "-m", "ruff", "check", ".") or run(
-            PYTHON, "-m", "mypy", "core", "bot", "scheduler", "bench"
+        return (
+            run(PYTHON, "-m", "ruff", "check", ".")
+            or run(PYTHON, "-m", "mypy", "core", "bot", "scheduler", "bench")
+            or run(LINT_IMPORTS, "--no-cache")
         )
     if command == "bench":
         return run(PYTHON, "-m", "bench", *rest)
