@@ -14,6 +14,14 @@ from core.people import audit
 from core.spreadsheets import RowError, TableInvalid
 
 MAX_IMPORT_ROWS = 20000
+MB = 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * MB  # what the Bot API lets bots download
+
+
+def check_upload_size(size: int | None, limit: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse an import file by the size Telegram declares, before it is downloaded at all."""
+    if size is not None and size > limit:
+        raise InvalidInput("staff.import.file_too_big", max_mb=limit // MB)
 
 
 @dataclass(frozen=True, slots=True)

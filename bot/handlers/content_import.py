@@ -8,8 +8,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale, who
 from bot.handlers.templates import template_keyboard
+from bot.replies import error_text
 from bot.routing import Routes
 from core.db.dialogs import DialogState
+from core.errors import InvalidInput
+from core.imports import check_upload_size
 from core.normalise import button_number
 from core.quiz import content_imports
 from core.quiz.bank import BankSummary
@@ -19,7 +22,6 @@ from core.study.course import ImportSummary
 from core.texts import t
 
 COMMANDS = {"import_course": "course", "import_questions": "questions", "import_blueprint": "blueprint"}
-MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download
 
 
 async def begin(update: Update, context: Context) -> None:
@@ -113,8 +115,10 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
     if document is None:
         await message.reply_text(t("imports.content.send_a_file"))
         return
-    if document.file_size is not None and document.file_size > MAX_UPLOAD:
-        await message.reply_text(t("staff.import.file_too_big", max_mb=MAX_UPLOAD // (1024 * 1024)))
+    try:
+        check_upload_size(document.file_size)
+    except InvalidInput as refused:
+        await message.reply_text(error_text(refused))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     upload = (data, document.file_name or "upload", document.file_id)

@@ -18,8 +18,6 @@ from core.offline import exam
 from core.offline.exam import ExamReport
 from core.texts import t
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-
 
 def _issuer(context: Context) -> Issuer:
     settings = context.bot_data.settings
@@ -83,7 +81,7 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
     if document is None:
         await message.reply_text(t("offline.exam.expect_file"))
         return
-    if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
+    if document.file_size is not None and document.file_size > exam.MAX_FILE_BYTES:
         await message.reply_text(t("spreadsheets.too_large", filename=document.file_name or ""))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())

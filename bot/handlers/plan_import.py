@@ -8,12 +8,13 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.staff_common import reply, staff_ids, who
 from bot.handlers.templates import template_keyboard
+from bot.replies import error_text
 from bot.routing import Routes
 from core.db.dialogs import DialogState
+from core.errors import InvalidInput
+from core.imports import check_upload_size
 from core.plans import imports as plan_import
 from core.texts import t
-
-MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download
 
 
 async def begin(update: Update, context: Context) -> None:
@@ -30,8 +31,10 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
     if document is None:
         await message.reply_text(t("imports.plans.send_a_file"))
         return
-    if document.file_size is not None and document.file_size > MAX_UPLOAD:
-        await message.reply_text(t("staff.import.file_too_big", max_mb=MAX_UPLOAD // (1024 * 1024)))
+    try:
+        check_upload_size(document.file_size)
+    except InvalidInput as refused:
+        await message.reply_text(error_text(refused))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     created = await plan_import.import_plans(

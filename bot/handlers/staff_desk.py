@@ -10,8 +10,7 @@ from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from bot.handlers.templates import template_keyboard
 from core.db.dialogs import DialogState
-from core.errors import InvalidInput
-from core.imports import ImportReport
+from core.imports import ImportReport, check_upload_size
 from core.normalise import button_number, parse_id
 from core.people import liaisons, roles
 from core.people.audit import AuditLine
@@ -19,8 +18,6 @@ from core.people.command_menus import role_menu
 from core.people.users import Role
 from core.review import desk, institutions, known_certificates
 from core.texts import has, t
-
-MAX_UPLOAD = 20 * 1024 * 1024  # what the Bot API lets bots download
 
 
 def desk_keyboard() -> InlineKeyboardMarkup:
@@ -135,8 +132,7 @@ async def on_import_input(update: Update, context: Context, state: DialogState) 
     if document is None:
         await message.reply_text(t("staff.import.send_a_file"))
         return
-    if document.file_size is not None and document.file_size > MAX_UPLOAD:
-        raise InvalidInput("staff.import.file_too_big", max_mb=MAX_UPLOAD // (1024 * 1024))
+    check_upload_size(document.file_size)
     file = await document.get_file()
     data = bytes(await file.download_as_bytearray())
     kind, report = await desk.import_upload(

@@ -32,6 +32,7 @@ from core.people.users import TelegramIdentity
 from core.spreadsheets import Column, Row, RowError, TableInvalid, column_of, parse_rows
 from core.texts import t
 
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a results sheet larger than this is refused before download
 IMPORT_FLOW = "exam_import"
 MAX_SHOWN = 20
 _PASS = {"合格", "通过", "是", "pass", "passed", "y", "yes", "1"}
