@@ -1,4 +1,8 @@
-"""Which Telegram update the running use case serves, so its commit also records that update as applied."""
+"""Which Telegram update the running use case serves, so its commit also records that update as applied.
+
+This is the one sanctioned hidden write (named in core/db/__init__.py and docs/CONTRIBUTING.md): deliberate,
+for exactly-once handling of redelivered updates; no other write may ride along a commit unseen.
+"""
 
 from __future__ import annotations
 
