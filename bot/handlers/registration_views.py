@@ -43,7 +43,7 @@ def view_text(view: RegistrationView) -> str:
             support = (
                 t("registration.verified")
                 if c.verified
-                else t("registration.proofs", count=c.proofs)
+                else t("registration.proofs", count=len(c.proofs))
                 if c.proofs
                 else t("registration.no_proof")
             )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Batch, Certificate, Plan, Proof, Registration, User
@@ -46,8 +46,17 @@ class PlanView:
 
 
 @dataclass(frozen=True, slots=True)
+class ProofView:
+    """An uploaded proof, re-sent by its Telegram file id."""
+
+    file_id: str
+    file_name: str
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class CertificateView:
-    """A certificate the registration relies on."""
+    """A certificate the registration relies on, with its proofs: the one view for candidate and reviewer."""
 
     id: int
     kind: str
@@ -57,7 +66,7 @@ class CertificateView:
     issuer: str
     issued_on: date
     verified: bool
-    proofs: int
+    proofs: tuple[ProofView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +117,29 @@ async def plan_view(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneIn
 
 
 async def certificates_of(session: AsyncSession, registration_id: int) -> tuple[CertificateView, ...]:
-    """A registration's certificates with their proof counts, oldest first."""
-    proofs = select(func.count(Proof.id)).where(Proof.certificate_id == Certificate.id).scalar_subquery()
-    rows = await session.execute(
-        select(Certificate, proofs)
+    """A registration's certificates with their proofs, oldest first."""
+    certs = (
+        await session.scalars(
+            select(Certificate).where(Certificate.registration_id == registration_id).order_by(Certificate.id)
+        )
+    ).all()
+    proofs = await session.scalars(
+        select(Proof)
+        .join(Certificate, Certificate.id == Proof.certificate_id)
         .where(Certificate.registration_id == registration_id)
-        .order_by(Certificate.id)
+        .order_by(Proof.id)
     )
+    by_certificate: dict[int, list[ProofView]] = {}
+    for p in proofs.all():
+        view = ProofView(p.telegram_file_id, p.file_name, p.mime_type)
+        by_certificate.setdefault(p.certificate_id, []).append(view)
     return tuple(
-        CertificateView(c.id, c.kind, c.field, c.level, c.number, c.issuer, c.issued_on, c.verified, n)
-        for c, n in rows.all()
-    )
+        CertificateView(
+            c.id, c.kind, c.field, c.level, c.number, c.issuer, c.issued_on, c.verified,
+            tuple(by_certificate.get(c.id, ())),
+        )
+        for c in certs
+    )  # fmt: skip
 
 
 def _next_step(status: str, plan: Plan) -> tuple[str, date | None]:

@@ -10,37 +10,15 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
-from core.db.models import Certificate, Photo, Plan, Profile, Proof, Registration, User, utcnow
+from core.db.models import Photo, Plan, Profile, Registration, User, utcnow
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.registration.eligibility import check_eligibility
 from core.registration.facts import eligibility_facts, institution_facts
+from core.registration.views import CertificateView, certificates_of
 from core.texts import has, t
 
 REVIEWABLE = ("submitted", "resubmitted")
-
-
-@dataclass(frozen=True, slots=True)
-class ProofView:
-    """An uploaded proof, re-sent by its Telegram file id."""
-
-    file_id: str
-    file_name: str
-    mime_type: str
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateView:
-    """A certificate the registration relies on, with its proofs."""
-
-    kind: str
-    field: str
-    level: str
-    number: str
-    issuer: str
-    issued_on: date
-    verified: bool
-    proofs: tuple[ProofView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,32 +67,6 @@ async def verdict_lines(
     return tuple(t(u.key, **u.params) if has(u.key) else u.code for u in unmet)
 
 
-async def _certificates(session: AsyncSession, registration_id: int) -> list[CertificateView]:
-    certs = (
-        await session.scalars(
-            select(Certificate).where(Certificate.registration_id == registration_id).order_by(Certificate.id)
-        )
-    ).all()
-    views = []
-    for cert in certs:
-        proofs = (
-            await session.scalars(select(Proof).where(Proof.certificate_id == cert.id).order_by(Proof.id))
-        ).all()
-        views.append(
-            CertificateView(
-                kind=cert.kind,
-                field=cert.field,
-                level=cert.level,
-                number=cert.number,
-                issuer=cert.issuer,
-                issued_on=cert.issued_on,
-                verified=cert.verified,
-                proofs=tuple(ProofView(p.telegram_file_id, p.file_name, p.mime_type) for p in proofs),
-            )
-        )
-    return views
-
-
 async def _item(
     session: AsyncSession,
     registration: Registration,
@@ -129,7 +81,7 @@ async def _item(
     plan = await session.get(Plan, registration.plan_id)
     assert plan is not None
     institution = await institution_facts(session, profile.institution_id if profile else None)
-    certificates = await _certificates(session, registration.id)
+    certificates = await certificates_of(session, registration.id)
     user = await session.get(User, registration.user_id)
     return ReviewItem(
         registration_id=registration.id,
