@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bench import bench_cluster, bench_crash, bench_journey, bench_memory
+from bench import bench_cluster, bench_crash, bench_journey, bench_memory, bench_open
 from bench.bench_echo import measure_echo
 
 Row = dict[str, Any]
@@ -72,6 +72,10 @@ def _journey_and_echo(backend: str, candidates: int) -> list[Row]:
     return rows
 
 
+def _open(backend: str, candidates: int, seconds: float) -> list[Row]:
+    return bench_open.rows(asyncio.run(bench_open.measure_open(backend, candidates, seconds)))
+
+
 def _crash(backend: str, candidates: int, kills: int) -> list[Row]:
     return bench_crash.rows(asyncio.run(bench_crash.measure_crash(backend, candidates, kills)))
 
@@ -110,8 +114,11 @@ def main() -> int:
         "--skip",
         action="append",
         default=[],
-        choices=("journey", "crash", "memory", "cluster", "others"),
+        choices=("journey", "open", "crash", "memory", "cluster", "others"),
         help="leave a benchmark out (repeatable)",
+    )
+    parser.add_argument(
+        "--open-seconds", type=float, default=30.0, help="seconds per offered rate in the open loop"
     )
     args = parser.parse_args()
     candidates = args.candidates or (20 if args.quick else 2000)
@@ -125,6 +132,9 @@ def main() -> int:
         print(f"[{backend}] running …", flush=True)
         if "journey" not in args.skip:
             rows += _safe(f"[{backend}] journey", partial(_journey_and_echo, backend, candidates))
+        if "open" not in args.skip:
+            seconds = 5.0 if args.quick else args.open_seconds
+            rows += _safe(f"[{backend}] open loop", partial(_open, backend, candidates, seconds))
         if "crash" not in args.skip:
             rows += _safe(f"[{backend}] crash", partial(_crash, backend, crash_candidates, args.kills))
         if "memory" not in args.skip:
