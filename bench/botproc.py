@@ -4,7 +4,8 @@
 
 The real bot runs with PTB's overall 30 messages/s limiter lifted unless BENCH_TELEGRAM_RATE=1. With
 WEBHOOK_URL, WEBHOOK_SECRET and WEB_PORT in the environment it takes the emulator's webhook POSTs instead.
-With BENCH_PROFILE=FILE it runs under cProfile and writes its stats to FILE.bot or FILE.echo on SIGTERM.
+With BENCH_PROFILE=FILE it runs under cProfile and writes its stats to FILE.bot or FILE.echo on SIGTERM
+(bench/profile_shares.py sums them by library; cProfile's clock is wall time, so waiting in epoll shows).
 """
 
 from __future__ import annotations
@@ -94,21 +95,24 @@ async def serve(kind: str, api_url: str, database_url: str | None) -> None:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    from bot import event_loop
     from core.privacy import log_masking
 
     log_masking.install([TOKEN])  # as bot/__main__ does, so BENCH_BOT_LOG holds no token or number
     kind, api_url = argv[0], argv[1]
     database_url = argv[2] if len(argv) > 2 else None
     profile_to = os.environ.get("BENCH_PROFILE")
+    # the real bot on the loop bot/__main__ gives it; the echo floor on asyncio's, as PTB's own run_polling
+    run = event_loop.run if kind == "bot" else asyncio.run
     if not profile_to:
-        asyncio.run(serve(kind, api_url, database_url))
+        run(serve(kind, api_url, database_url))
         return 0
     import cProfile
 
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        asyncio.run(serve(kind, api_url, database_url))
+        run(serve(kind, api_url, database_url))
     finally:
         profiler.disable()
         profiler.dump_stats(f"{profile_to}.{kind}")

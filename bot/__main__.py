@@ -62,11 +62,10 @@ def run(settings: Settings) -> None:
 
         sandbox(settings, terminal="--terminal" in sys.argv[1:])
         return
-    import asyncio
-
     from bot.app import build_application, serve
+    from bot.event_loop import run as run_loop
 
-    asyncio.run(serve(build_application(settings)))
+    run_loop(serve(build_application(settings)))
 
 
 if __name__ == "__main__":
