@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextvars import ContextVar
 from typing import Any
@@ -19,6 +20,14 @@ PRESSING_CHAT: ContextVar[int | None] = ContextVar("pressing_chat", default=None
 
 class LateAnswerTolerantBot(ExtBot[int]):  # int: AIORateLimiter's per-call arguments
     """Answering an expired callback query is only the spinner; failing it must not abort the handler."""
+
+    async def initialize(self) -> None:
+        """Connect; a failed first call (a refused token, an unreachable API) closes the sessions opened."""
+        try:
+            await super().initialize()
+        except BaseException:
+            await asyncio.gather(*(request.shutdown() for request in self._request))
+            raise
 
     async def answer_callback_query(
         self, callback_query_id: str, text: str | None = None, *args: Any, **kwargs: Any

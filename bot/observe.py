@@ -17,8 +17,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.process_collector import ProcessCollector
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
-from telegram.request import HTTPXRequest
 
+from bot.telegram_http import AiohttpRequest
 from core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -203,8 +203,8 @@ def instrument(app: App, routes: Routes) -> None:
             table[key] = labelled(f"{prefix}.{key}", action)
 
 
-class CountingRequest(HTTPXRequest):
-    """PTB's HTTP transport, counting every Bot API answer by method and status (429s too)."""
+class CountingRequest(AiohttpRequest):
+    """The Bot API transport, counting every answer by method and status (429s too)."""
 
     def __init__(self, metrics: Metrics, **kwargs: Any) -> None:
         super().__init__(**kwargs)
