@@ -27,6 +27,7 @@ from core.texts import t
 from emulator import BotApiEmulator, EmulatedUser
 
 NOTICE = "【通知】线下培训安排已发布，请在机器人中查看。"
+SAVED = t("profile.saved", label="", value="").split("「", 1)[0]  # 已保存
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,20 @@ async def _killer(bot: BotProcess, kills: int, rand: random.Random, done: asynci
 
 
 def _applied_twice(user: EmulatedUser, repeated_after: set[int]) -> int:
-    """Replies the bot sent twice in a row with the same text: a redelivered update handled again.
+    """Confirmations of a saved answer the bot sent twice in a row: a redelivered update applied again.
 
     A pair the user asked for twice (an action repeated after no answer came) is not counted, nor restart
-    notes, which answer no update of their own.
+    notes, which answer no update of their own. Screens shown twice are not counted either: a redelivered
+    update applied before shows the current step's screen again (bot/apply_once), which repeats the
+    question the person may have seen; its 「已保存」 confirmation is never repeated, so a doubled one means
+    the step was applied twice. Doubled quiz answers and attempts are counted from the database.
     """
     passed_over = {NOTICE, t("common.already_applied")}
     replies = [m for m in user.messages if m.content not in passed_over]
     return sum(
         1
         for a, b in itertools.pairwise(replies)
-        if a.content == b.content and a.message_id not in repeated_after
+        if a.content == b.content and a.message_id not in repeated_after and a.content.startswith(SAVED)
     )
 
 

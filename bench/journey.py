@@ -85,6 +85,8 @@ class Journey:
         self.repeated_after: set[int] = set()  # ids of the last bot message when an action was repeated
         self.stop_when_reply_lost = stop_when_reply_lost
         self._noted = False  # a restart note came while waiting for the current step's answer
+        self._screen = ""  # the last bot message read: a redelivery may show that screen once more
+        self.screens_again = 0
 
     async def _timed(
         self, action: Callable[[], Awaitable[object]], wait: Callable[[], Awaitable[BotMessage]]
@@ -115,10 +117,14 @@ class Journey:
         while True:
             message = await self.user.next_message(timeout=self.timeout)
             if not self._passed_over(message):
+                self._screen = message.content
                 return message
 
     def _passed_over(self, message: BotMessage) -> bool:
         """Tell whether a message is one the script reads past: a notice, or a restart note (counted)."""
+        if message.content == self._screen:  # a step applied before a restart, shown again (bot/apply_once)
+            self.screens_again += 1
+            return True
         if message.content == t("common.already_applied"):
             self.restart_notes += 1  # the next answer is still to come, or the step gets repeated
             self._noted = True
@@ -140,7 +146,14 @@ class Journey:
         return await self._more(message, then, expect)
 
     async def _more(self, message: BotMessage, then: int, expect: str | None) -> BotMessage:
+        """Read up to `then` more replies; the expected screen ends the step early, as after a replay.
+
+        A step saved before a crash whose answer was lost comes back as the current step's screen alone
+        (bot/apply_once), without the 「已保存」 line before it: a person reads the question and goes on.
+        """
         for _ in range(then):
+            if expect is not None and expect in message.content:
+                break
             try:
                 message = await self._next()
             except TimeoutError as error:  # the step's first answer came, the process died before the rest
@@ -174,19 +187,17 @@ class Journey:
         await self.press("同意处理敏感个人信息", then=1, expect="证件类型")
         await self.press("居民身份证(中国大陆)", then=1, expect="证件号码")
         await self.send(id_number_for(n), then=1, expect="姓名")
-        question = await self.send(NAME, then=1)
-        if "学历" not in question.content:
-            raise JourneyError(f"user {self.user.id}: expected 学历, got {question.content[:200]!r}")
-        await self.press("大学本科", then=1)
-        await self.send(f"138{n:08d}", then=1)
-        await self.send(f"c{n}@example.com", then=1)
+        await self.send(NAME, then=1, expect="学历")
+        await self.press("大学本科", then=1, expect="手机号码")
+        await self.send(f"138{n:08d}", then=1, expect="电子邮箱")
+        await self.send(f"c{n}@example.com", then=1, expect="邮政编码")
         await self.send("230001", then=1, expect="报考区域")
-        await self.press("省直", then=1)
+        await self.press("省直", then=1, expect="考生类别")
         await self.press("企业职工", then=1, expect="联系地址")
-        await self.send("合肥市蜀山区长江西路 100 号", then=1)
+        await self.send("合肥市蜀山区长江西路 100 号", then=1, expect="人员身份")
         await self.press("选好了")
         await self.send("电信")
-        await self.press(INSTITUTION, then=1)
+        await self.press(INSTITUTION, then=1, expect="参加工作时间")
         await self.press("跳过")
         await self.photo()
         await self.press("确认无误")
@@ -194,8 +205,8 @@ class Journey:
     async def photo(self) -> None:
         from bench.images import portrait
 
-        await self._timed(lambda: self.user.send_photo(portrait()), self._next)
-        await self._next()
+        message = await self._timed(lambda: self.user.send_photo(portrait()), self._next)
+        await self._more(message, 1, "个人信息核对")
 
     async def registration(self) -> None:
         await self.send("我的报名", expect="可以报名的考评计划")
@@ -207,7 +218,9 @@ class Journey:
         await self.press("三级/高级工", expect="证书编号")
         await self.send(certificate_number_for(self.user.id), expect="发证单位")
         await self.send("安徽省职业技能鉴定中心", expect="发证日期")
-        await self.send("2015-06-01", then=1, expect="系统已核验")
+        view = await self.send("2015-06-01", then=1, expect="报名状态")
+        if "系统已核验" not in view.content:
+            raise JourneyError(f"user {self.user.id}: certificate not verified: {view.content[:200]!r}")
         await self.press("确认诚信承诺")
         await self.press("我已阅读并承诺", then=1, expect="报名条件均已满足")
         await self.press("提交报名", then=1, expect="报名状态：待审核")

@@ -25,6 +25,8 @@ class Routes:
     menu: dict[str, MenuAction] = field(default_factory=dict)
     flows: dict[str, FlowInput] = field(default_factory=dict)
     start_payloads: dict[str, StartPayload] = field(default_factory=dict)
+    # per flow, the open step's screen as it stands: a redelivered update saved before a crash shows it
+    replays: dict[str, FlowInput] = field(default_factory=dict)
 
     def merge(self, other: Routes) -> None:
         """Add another feature's routes, refusing a key claimed twice."""
@@ -32,6 +34,7 @@ class Routes:
             (self.menu, other.menu),
             (self.flows, other.flows),
             (self.start_payloads, other.start_payloads),
+            (self.replays, other.replays),
         ):
             for key, action in theirs.items():
                 if key in mine:

@@ -48,6 +48,8 @@ class BotApiEmulator:
         self.sent_log: deque[tuple[float, int, str]] = deque(maxlen=sent_log_size)
         self.files = FileStore()
         self.updates = UpdateQueue()
+        # chats whose sends and edits fail as if Telegram were unreachable (an answer lost after its commit)
+        self.unreachable_chats: set[int] = set()
         # setWebhook starts it; `webhook.targets = [url, …]` spreads deliveries round-robin over several bots
         self.webhook = WebhookPusher(self.updates, timeout=webhook_timeout, retry_base=webhook_retry_base)
         self.updates.on_change = self.webhook.wake
@@ -193,7 +195,7 @@ class BotApiEmulator:
             "chat_instance": str(-(user.id * 7919 + self.bot_id)),
             "data": data,
         }
-        self.push_update("callback_query", payload)
+        user.last_update_id = self.push_update("callback_query", payload)
         return future
 
     # ----- HTTP ---------------------------------------------------------------------------------
@@ -216,6 +218,8 @@ class BotApiEmulator:
             if handler is None:
                 raise ApiError(404, "Not Found")
             params, files = await read_params(request, upload_limit_for(name))
+            if name.startswith(("send", "edit")) and params.get("chat_id") in self.unreachable_chats:
+                raise ApiError(502, "Bad Gateway")
             result = await handler(self, params, files)
         except ApiError as exc:
             self.stats.errors_by_code[exc.code] += 1

@@ -47,7 +47,7 @@ class EmulatedUser:
         self._signal: asyncio.Event | None = None
         self._reply_keyboard: list[list[str]] | None = None
         self._reply_keyboard_one_time = False
-        self.last_update_id: int | None = None  # of the latest message this user sent, for redeliver()
+        self.last_update_id: int | None = None  # of their latest message or press, for redeliver()
 
     # ----- identity -------------------------------------------------------------------------
     @property

@@ -314,9 +314,16 @@ async def on_button(update: Update, context: Context) -> None:
     await _render(update, context, screen)
 
 
+async def replay(update: Update, context: Context, state: DialogState) -> None:
+    """Show the open step again as it stands: its answer was saved, then a crash lost the reply."""
+    await _render(update, context, await profile.current_screen(context.bot_data.db, identity(update)))
+
+
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     """The profile's buttons, by their prefix."""
     return [CallbackQueryHandler(on_button, pattern=f"^{PREFIX}")]
 
 
-ROUTES = Routes(menu={"profile": show_profile}, flows={profile.FLOW: on_input})
+ROUTES = Routes(
+    menu={"profile": show_profile}, flows={profile.FLOW: on_input}, replays={profile.FLOW: replay}
+)

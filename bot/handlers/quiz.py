@@ -19,6 +19,7 @@ from core.errors import Conflict, DomainError
 from core.normalise import button_number
 from core.people.users import mark_blocked
 from core.quiz import service as quiz
+from core.quiz.moves import ANSWER, CONFIRM, TICK
 from core.quiz.store import QUIZ_FLOW
 from core.quiz.views import Press, QuestionScreen, ResultScreen
 from core.texts import t
@@ -126,12 +127,17 @@ async def not_now(update: Update, context: Context) -> None:
 
 async def resume_attempt(update: Update, context: Context) -> None:
     """Show the open attempt's current question again in a new message."""
+    await _send_current(update, context, answer=True)
+
+
+async def _send_current(update: Update, context: Context, *, answer: bool) -> None:
+    """The open attempt's current question in a new message (its buttons the live ones older ones stale)."""
     assert update.effective_user is not None
     services = context.bot_data
     screen = await quiz.resume(
         services.db, update.effective_user.id, now=services.clock(), tz=services.settings.timezone
     )
-    if update.callback_query is not None:
+    if answer and update.callback_query is not None:
         await update.callback_query.answer()
     await _send_question(update, context, screen)
 
@@ -182,6 +188,36 @@ async def on_text_during_quiz(update: Update, context: Context, state: DialogSta
     await update.effective_message.reply_text(t("quiz.use_buttons"))
 
 
+async def replay(update: Update, context: Context, state: DialogState) -> None:
+    """Show the question a saved press led to: redraw its message, or send it anew if no message is live.
+
+    The live message is redrawn only where the press left a mark the person could not have gone past
+    without seeing: a tick (the same question, now ticked) or an answer that moved to another question.
+    An answer that stayed put (the last question) is left alone: by now that message may show the answer
+    sheet or the hand-in confirmation, which a redraw would undo, and its buttons still work.
+    """
+    assert update.effective_user is not None
+    services = context.bot_data
+    query = update.callback_query
+    pressed = query.message.message_id if query is not None and query.message is not None else None
+    screen = await quiz.live_screen(
+        services.db, update.effective_user.id, pressed, now=services.clock(), tz=services.settings.timezone
+    )
+    if screen is None or query is None:
+        await _send_current(update, context, answer=False)
+        return
+    match = _PRESS.fullmatch(query.data or "")
+    if match is None or not (
+        match[4] == TICK or (match[4] in (ANSWER, CONFIRM) and int(match[3]) != screen.index)
+    ):
+        return
+    text, keyboard = render(screen, services.settings.timezone)
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:  # "message is not modified": the redraw did reach the person
+        log.info("replay of user %s's question left as it was: %s", update.effective_user.id, error)
+
+
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     """The quiz's buttons: qs: to start or resume, qz: on a question."""
     return [
@@ -193,4 +229,4 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     ]
 
 
-ROUTES = Routes(flows={QUIZ_FLOW: on_text_during_quiz})
+ROUTES = Routes(flows={QUIZ_FLOW: on_text_during_quiz}, replays={QUIZ_FLOW: replay})

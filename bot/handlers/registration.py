@@ -213,9 +213,19 @@ async def on_input(update: Update, context: Context, state: DialogState) -> None
     await _send_prompt(update, context, prompt)
 
 
+async def replay(update: Update, context: Context, state: DialogState) -> None:
+    """Ask the open certificate step again: its answer was saved, then a crash lost the reply."""
+    prompt = await registration_certs.current_prompt(context.bot_data.db, identity(update))
+    await _send_prompt(update, context, prompt)
+
+
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     """The 我的报名 buttons, by their prefix."""
     return [CallbackQueryHandler(on_button, pattern=f"^{PREFIX}")]
 
 
-ROUTES = Routes(menu={"registration": show_home}, flows={registration_certs.FLOW: on_input})
+ROUTES = Routes(
+    menu={"registration": show_home},
+    flows={registration_certs.FLOW: on_input},
+    replays={registration_certs.FLOW: replay},
+)

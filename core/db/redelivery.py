@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
-from core.db.models import ProcessedUpdate
+from core.db.models import Dialog, ProcessedUpdate, User
 from core.db.update_marks import UpdateMark
 
 _MESSAGE_KINDS = frozenset(
@@ -87,6 +87,20 @@ async def was_applied(db: Database, update_id: int, update_fingerprint: str) -> 
     async with db.uow() as uow:
         found = await uow.session.get(ProcessedUpdate, (update_id, update_fingerprint))
     return found is not None
+
+
+async def went_on_since(db: Database, update_id: int, update_fingerprint: str, telegram_id: int) -> bool:
+    """Tell whether the person's open step changed after this update was applied: they acted again since."""
+    async with db.uow() as uow:
+        session = uow.session
+        applied = await session.scalar(
+            select(ProcessedUpdate.processed_at).where(
+                ProcessedUpdate.update_id == update_id, ProcessedUpdate.fingerprint == update_fingerprint
+            )
+        )
+        step_changed = select(Dialog.updated_at).join(User, User.id == Dialog.user_id)
+        step = await session.scalar(step_changed.where(User.telegram_id == telegram_id))
+    return applied is not None and step is not None and step > applied
 
 
 async def finish(db: Database, mark: UpdateMark) -> None:

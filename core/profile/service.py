@@ -144,6 +144,14 @@ async def open_profile(db: Database, who: TelegramIdentity) -> Screen:
     return screen
 
 
+async def current_screen(db: Database, who: TelegramIdentity) -> Screen:
+    """The open step as it stands, unchanged: shown again when a crash lost the answer to a saved step."""
+    async with db.uow() as uow:
+        _user, profile, state = await editable(uow.session, who)
+        view = await view_of(uow.session, profile, locked=False)
+    return Screen(state.step, view, editing=bool(state.data.get("edit")))
+
+
 async def agree(db: Database, who: TelegramIdentity, kind: str | None) -> Screen:
     """Record one agreement to the notice (None: the person declined, and nothing is stored), then go on."""
     async with db.uow() as uow:

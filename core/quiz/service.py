@@ -175,6 +175,26 @@ async def resume(
     return screen
 
 
+async def live_screen(
+    db: Database, telegram_id: int, message_id: int | None, *, now: datetime, tz: ZoneInfo
+) -> QuestionScreen | None:
+    """The open attempt's question as it stands if `message_id` carries its live buttons, else None.
+
+    A press saved before a crash whose redraw was lost is answered by redrawing that message unchanged.
+    """
+    async with db.uow() as uow:
+        session = uow.session
+        enrolment = await find_enrolment(session, telegram_id, tz, now)
+        attempt = next(
+            (a for a in await _attempts(session, enrolment.registration_id) if a.status == "open"), None
+        )
+        if attempt is None or message_id is None or attempt.message_id != message_id:
+            return None
+        if now >= attempt.deadline:  # handing it in says so in a new message
+            return None
+        return await question_screen(session, attempt)
+
+
 async def remember_message(db: Database, attempt_id: int, revision: int, message_id: int) -> None:
     """Record which message carries the attempt's live buttons (buttons elsewhere are stale)."""
     async with db.uow() as uow:

@@ -94,6 +94,13 @@ async def start_certificate(db: Database, who: TelegramIdentity, registration_id
     return prompt
 
 
+async def current_prompt(db: Database, who: TelegramIdentity) -> CertPrompt:
+    """The open certificate step as it stands, nothing saved: shown again after a crash lost its answer."""
+    async with db.uow() as uow:
+        user, state = await _open(uow.session, who)
+        return await _prompt(uow.session, user, dict(state.data), state.step)
+
+
 def _next(step: str) -> str:
     return STEPS[STEPS.index(step) + 1]
 

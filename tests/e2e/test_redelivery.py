@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +13,8 @@ from emulator import BotApiEmulator
 from tests.e2e.factories import resident_id_for
 from tests.e2e.harness import TOKEN, BotHarness
 from tests.e2e.profile_steps import RESIDENT, answer, open_profile, pick
+from tests.e2e.study_chat import answer_questions, edited, parse_question, start_quiz, study_whole_course
+from tests.e2e.study_factories import answer_key, install_clock, prepare
 
 
 async def records_of(db: Database, update_id: int) -> int:
@@ -35,13 +39,103 @@ async def test_an_answer_handed_out_again_after_a_restart_is_not_applied_twice(
 
     await bot.restart()
     bot.emulator.redeliver(name_update)
-    # handled again, "张三" would be taken as an answer to 学历 and refused; skipped, it changes nothing
-    note = await user.next_message()
-    assert "上一步操作此前已经保存" in note.content
+    # handled again, "张三" would be taken as an answer to 学历 and refused; skipped, the step is shown again
+    again = await user.next_message()
+    assert again.content == question.content
     await user.expect_silence(0.5)
     question = await pick(user, "硕士研究生")
     assert "手机号码" in question.content
     assert await records_of(db, name_update) == 1
+
+
+@pytest.mark.webhook
+async def test_an_answer_handed_out_again_after_the_person_went_on_shows_nothing(
+    bot: BotHarness, db: Database
+) -> None:
+    user = bot.user(3106, "张三")
+    await open_profile(user)
+    await pick(user, RESIDENT)
+    await answer(user, resident_id_for(31, 6))
+    await answer(user, "张三")
+    name_update = user.last_update_id
+    assert name_update is not None
+    question = await pick(user, "硕士研究生")  # the person saw the answer and went on
+    assert "手机号码" in question.content
+
+    await bot.restart()
+    bot.emulator.redeliver(name_update)  # handed out again to a process that did not see the later step
+    await user.expect_silence(0.8)  # neither the old question nor a note: the step has moved on
+    question = await answer(user, "13800000006")
+    assert "电子邮箱" in question.content
+    assert await records_of(db, name_update) == 1
+
+
+async def until_recorded(db: Database, update_id: int) -> None:
+    """Wait until the bot's commit recorded the update as applied."""
+    for _ in range(200):
+        if await records_of(db, update_id):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"update {update_id} was never recorded")
+
+
+@pytest.mark.webhook
+async def test_an_answer_saved_whose_reply_was_lost_shows_the_next_question_after_the_restart(
+    bot: BotHarness, db: Database
+) -> None:
+    user = bot.user(3104, "张三")
+    await open_profile(user)
+    await pick(user, RESIDENT)
+    await answer(user, resident_id_for(31, 4))
+    bot.emulator.unreachable_chats.add(user.id)  # the name is saved, then the answer to it never arrives
+    await user.send_text("张三")
+    name_update = user.last_update_id
+    assert name_update is not None
+    await until_recorded(db, name_update)
+
+    await bot.restart()  # the stop waits for the handler: its failed reply and apology reach nobody
+    bot.emulator.unreachable_chats.discard(user.id)
+    bot.emulator.redeliver(name_update)  # the crashed bot's update comes back from Telegram
+    question = await user.next_message()
+    assert "学历" in question.content and "重新启动" not in question.content
+    await user.expect_silence(0.5)
+    question = await pick(user, "硕士研究生")  # and the person simply goes on
+    assert "手机号码" in question.content
+    assert await records_of(db, name_update) == 1
+
+
+@pytest.mark.webhook
+async def test_a_quiz_answer_saved_whose_redraw_was_lost_redraws_the_question_after_the_restart(
+    bot: BotHarness, database_url: str, db: Database
+) -> None:
+    clock = await prepare(bot, database_url, 3105)
+    user = bot.user(3105)
+    await study_whole_course(user, clock)
+    key = await answer_key(database_url)
+    question = await answer_questions(user, await start_quiz(user), key, right=3, count=3)
+    assert "第 4/10 题" in (question.text or "")
+    kind, _stem, options = parse_question(question)
+    first = next(iter(options))
+    label = {"判断题": "正确", "多选题": f"☐ {first}"}.get(kind, first)
+    bot.emulator.unreachable_chats.add(user.id)  # the answer is saved, then the redraw never arrives
+    await user.press(label, message_id=question.message_id)
+    press_update = user.last_update_id
+    assert press_update is not None
+    await until_recorded(db, press_update)  # a tick of a multiple-choice question saves the draft
+
+    await bot.restart()  # the stop waits for the handler: its failed redraw reaches nobody
+    bot.emulator.unreachable_chats.discard(user.id)
+    install_clock(bot, clock)
+    bot.emulator.redeliver(press_update)
+    redrawn = await edited(user, question.message_id)  # the same message, as the person would have seen it
+    await user.expect_silence(0.3)
+    if kind == "多选题":  # the tick is shown; the person confirms it and goes on
+        assert "第 4/10 题" in (redrawn.text or "") and f"☑ {first}" in str(redrawn.reply_markup)
+        await user.press("确认本题答案", message_id=question.message_id)
+        redrawn = await edited(user, question.message_id)
+    assert "第 5/10 题" in (redrawn.text or "")
+    following = await answer_questions(user, redrawn, key, right=1, count=1)  # and answers the next one
+    assert "第 6/10 题" in (following.text or "")
 
 
 @pytest.mark.webhook

@@ -184,10 +184,15 @@ async def registrations(db: Database, plan_id: int) -> dict[int, list[tuple[str,
 
 
 def replies_twice_in_a_row(user: EmulatedUser, repeated_after: set[int]) -> int:
-    """Replies the bot sent twice running with the same text: an update handled twice.
+    """Confirmations of a saved answer the bot sent twice running: an update handled twice.
 
-    Notices, restart notes and the answer to an action the user repeated (no answer came) are passed over.
+    Notices, restart notes and the answer to an action the user repeated (no answer came) are passed over,
+    and so are screens: an update applied before and handed out again shows the current step's screen
+    (bot/apply_once), which may repeat the one the person saw when the kill came after the reply but before
+    the acknowledgement. Its 「已保存」 confirmation is never shown again, so a doubled one is a step applied
+    twice; doubled answers, attempts and registrations are counted from the database.
     """
+    saved = t("profile.saved", label="", value="").split("「", 1)[0]
     replies = [
         m
         for m in user.messages
@@ -196,7 +201,7 @@ def replies_twice_in_a_row(user: EmulatedUser, repeated_after: set[int]) -> int:
     return sum(
         1
         for a, b in itertools.pairwise(replies)
-        if a.content == b.content and a.message_id not in repeated_after
+        if a.content == b.content and a.message_id not in repeated_after and a.content.startswith(saved)
     )
 
 
