@@ -35,19 +35,24 @@ class TelegramIdentity:
 async def ensure_user(session: AsyncSession, who: TelegramIdentity) -> User:
     """Return the user row for a Telegram id, creating it on first contact; touches last_seen sparingly."""
     user = await session.scalar(select(User).where(User.telegram_id == who.telegram_id))
-    now = utcnow()
     if user is None:
         user = User(telegram_id=who.telegram_id, first_name=who.first_name[:128], username=who.username)
         session.add(user)
         await session.flush()
         return user
+    touch(user, who)
+    return user
+
+
+def touch(user: User, who: TelegramIdentity) -> None:
+    """A person wrote: they have not blocked the bot, and their name and last_seen are refreshed sparingly."""
+    now = utcnow()
     if user.blocked_bot:
         user.blocked_bot = False
     if now - user.last_seen_at > LAST_SEEN_GRANULARITY:
         user.last_seen_at = now
         user.first_name = who.first_name[:128]
         user.username = who.username
-    return user
 
 
 async def find_user(session: AsyncSession, telegram_id: int) -> User | None:

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
-from core.db.models import Institution, Profile, User
+from core.db.models import Dialog, Institution, Profile, User
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.people.users import TelegramIdentity, ensure_user
+from core.people.users import TelegramIdentity, ensure_user, touch
 from core.profile import consent
 from core.profile.answers import (
     BrowsePage,
@@ -56,8 +56,21 @@ class Screen:
 
 
 async def load_profile(session: AsyncSession, who: TelegramIdentity) -> tuple[User, Profile]:
-    user = await ensure_user(session, who)
-    profile = await session.scalar(select(Profile).where(Profile.user_id == user.id))
+    """The person, their profile and (into the session, for dialogs.load) their open step in one query."""
+    row = (
+        await session.execute(
+            select(User, Profile, Dialog)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .outerjoin(Dialog, Dialog.user_id == User.id)
+            .where(User.telegram_id == who.telegram_id)
+        )
+    ).first()
+    profile: Profile | None
+    if row is None:
+        user, profile = await ensure_user(session, who), None
+    else:
+        user, profile = row[0], row[1]
+        touch(user, who)
     if profile is None:
         profile = Profile(user_id=user.id, identity_flags=[])
         session.add(profile)
