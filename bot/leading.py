@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.context import App, BotServices
-from bot.handlers.quiz import teller
+from bot.handlers.quiz.chat import teller
 from core.db import redelivery
 from core.db.leader import Leadership
 from scheduler import quiz_deadlines

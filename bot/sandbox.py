@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.context import App
-from bot.handlers.quiz import teller
+from bot.handlers.quiz.chat import teller
 from bot.sandbox_session import Persona, SandboxSession
 from core.clock import SandboxClock
 from core.settings import Settings

@@ -75,4 +75,3 @@ def demote_alembic_info() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, AlembicInfoAsDebug) for f in handler.filters):
             handler.addFilter(AlembicInfoAsDebug())
-

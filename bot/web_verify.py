@@ -7,7 +7,7 @@ from html import escape
 from aiohttp import web
 
 from bot.context import BotServices
-from bot.handlers.certificates import verification_text
+from bot.handlers.certificates.chat import verification_text
 from core.certificates import service as certificates
 from core.certificates.service import Verification
 from core.errors import DomainError

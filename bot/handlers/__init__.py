@@ -5,35 +5,23 @@ from __future__ import annotations
 from types import ModuleType
 
 from bot.context import App
-from bot.handlers import (
-    archive,
-    batches,
-    broadcast,
-    certificates,
-    content_import,
-    errors,
-    exam,
-    info,
-    liaison,
-    mailing,
-    notices,
-    onboarding,
-    plan_import,
-    plans,
-    privacy,
-    profile,
-    quiz,
-    registration,
-    results,
-    review_export,
-    router,
-    seal,
-    staff,
-    start,
-    study,
-    templates,
-    tickets,
-)
+from bot.handlers import errors, info, onboarding, router, start
+from bot.handlers.certificates import archive, mailing, seal
+from bot.handlers.certificates import chat as certificates
+from bot.handlers.notices import broadcast
+from bot.handlers.notices import receipts as notices
+from bot.handlers.offline import batches, exam, tickets
+from bot.handlers.people import liaisons as liaison
+from bot.handlers.plans import chat as plans
+from bot.handlers.plans import imports as plan_import
+from bot.handlers.privacy import chat as privacy
+from bot.handlers.profile import chat as profile
+from bot.handlers.quiz import chat as quiz
+from bot.handlers.quiz import content_import, results
+from bot.handlers.registration import chat as registration
+from bot.handlers.review import export as review_export
+from bot.handlers.review import staff, templates
+from bot.handlers.study import chat as study
 from bot.routing import Routes
 
 # Feature modules, each exposing handlers() and ROUTES, in the order their handlers are tried.

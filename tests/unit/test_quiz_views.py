@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.handlers.quiz_views import render
+from bot.handlers.quiz.views import render
 from core.quiz.views import QuestionScreen, ResultScreen, ReviewScreen, result_text
 from core.rules import QuestionType
 

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
-from bot.handlers.roster_view import send_roster, send_workbook
+from bot.handlers.review.roster_view import send_roster, send_workbook
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
 from core.errors import DomainError
 from core.normalise import button_number

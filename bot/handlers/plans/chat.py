@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
-from bot.handlers.plans_views import (
+from bot.handlers.plans.views import (
     confirm_markup,
     detail_text,
     list_markup,

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.context import Context
-from bot.handlers import staff_desk, staff_review, staff_roster
+from bot.handlers.review import desk, queue, roster
 from bot.routing import Routes
 from core.review.desk import IMPORT_FLOW
 from core.review.service import REJECT_FLOW
@@ -14,7 +14,7 @@ from core.review.service import REJECT_FLOW
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     """Every staff command and stf: button."""
-    return [*staff_desk.handlers(), *staff_review.handlers(), *staff_roster.handlers()]
+    return [*desk.handlers(), *queue.handlers(), *roster.handlers()]
 
 
-ROUTES = Routes(flows={IMPORT_FLOW: staff_desk.on_import_input, REJECT_FLOW: staff_review.on_reason_input})
+ROUTES = Routes(flows={IMPORT_FLOW: desk.on_import_input, REJECT_FLOW: queue.on_reason_input})

@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler
 
 from bot.context import BotServices, Context
-from bot.handlers.quiz_views import render
+from bot.handlers.quiz.views import render
 from bot.replies import reply_error
 from bot.routing import Routes
 from core.db.dialogs import DialogState

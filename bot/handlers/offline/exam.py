@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Context
+from bot.handlers.review.templates import template_keyboard
 from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
-from bot.handlers.templates import template_keyboard
 from bot.replies import reply_error
 from bot.routing import Routes
 from core.certificates.service import Issuer

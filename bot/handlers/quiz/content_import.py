@@ -6,8 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
+from bot.handlers.review.templates import template_keyboard
 from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale, who
-from bot.handlers.templates import template_keyboard
 from bot.replies import error_text
 from bot.routing import Routes
 from core.db.dialogs import DialogState

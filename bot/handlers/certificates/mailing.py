@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Context
-from bot.handlers.batches import reply_lines
+from bot.handlers.offline.batches import reply_lines
 from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
 from bot.replies import reply_error

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
-from bot.handlers.quiz_views import answer_sheet_texts
+from bot.handlers.quiz.views import answer_sheet_texts
 from bot.replies import reply_error
 from bot.routing import Routes
 from core.errors import DomainError

@@ -7,8 +7,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.command_menus import publish_for
 from bot.context import Context
+from bot.handlers.review.templates import template_keyboard
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
-from bot.handlers.templates import template_keyboard
 from core.db.dialogs import DialogState
 from core.imports import ImportReport, check_upload_size
 from core.normalise import button_number, parse_id

@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Context
+from bot.handlers.review.templates import template_keyboard
 from bot.handlers.staff_common import reply, staff_ids, who
-from bot.handlers.templates import template_keyboard
 from bot.replies import error_text
 from bot.routing import Routes
 from core.db.dialogs import DialogState

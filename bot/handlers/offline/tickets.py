@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Context
-from bot.handlers.batches import reply_lines
+from bot.handlers.offline.batches import reply_lines
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes

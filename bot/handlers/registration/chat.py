@@ -8,8 +8,8 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
-from bot.handlers import profile as profile_screens
-from bot.handlers.registration_views import PREFIX, button, plan_text, view_markup, view_text
+from bot.handlers.profile import chat as profile_screens
+from bot.handlers.registration.views import PREFIX, button, plan_text, view_markup, view_text
 from bot.handlers.start import identity
 from bot.replies import STALE, error_text, refuse_button
 from bot.routing import Routes

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.command_menus import publish_for
 from bot.context import Context
-from bot.handlers.roster_view import send_roster, send_workbook
+from bot.handlers.review.roster_view import send_roster, send_workbook
 from bot.handlers.staff_common import button, callback_parts, notify, reply, staff_ids, stale, who
 from bot.routing import Routes
 from core.normalise import button_number

@@ -1,0 +1,1 @@
+"""Broadcasts, read receipts and muting reminders."""

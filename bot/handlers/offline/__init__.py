@@ -1,0 +1,1 @@
+"""7-8 offline training: batches, admission tickets and check-in, exam results."""

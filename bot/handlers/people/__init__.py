@@ -1,0 +1,1 @@
+"""Liaisons and their institution links."""

@@ -1,0 +1,1 @@
+"""我的数据 and staff's /privacy."""

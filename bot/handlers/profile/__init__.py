@@ -1,0 +1,1 @@
+"""1 个人信息: the profile questions, photo and summary."""

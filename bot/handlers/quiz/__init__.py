@@ -1,0 +1,1 @@
+"""6 线上考核: attempts, per-plan content imports, 成绩查询."""

@@ -1,0 +1,1 @@
+"""2-3 我的报名: plans, certificates, proofs, the pledge and submission."""

@@ -1,0 +1,1 @@
+"""4 审核 and the staff desk: review queue, registries, rosters, exports, import templates."""

@@ -1,0 +1,1 @@
+"""5 培训学习: the course and study credit."""
