@@ -184,8 +184,10 @@ def labelled(name: str, action: Callable[..., Awaitable[Any]]) -> Callable[..., 
 
 
 def _name(callback: Callable[..., Any]) -> str:
+    """Name a handler by its place under bot/handlers (``quiz.chat.on_press``): stages share module names."""
     module = getattr(callback, "__module__", "") or ""
-    return f"{module.rsplit('.', 1)[-1]}.{getattr(callback, '__qualname__', type(callback).__name__)}"
+    module = module.removeprefix("bot.handlers.")
+    return f"{module}.{getattr(callback, '__qualname__', type(callback).__name__)}"
 
 
 def instrument(app: App, routes: Routes) -> None:

@@ -85,8 +85,8 @@ async def test_metrics_count_updates_by_handler_sends_and_the_empty_outbox(
     assert handed_out == 8
     assert total(samples, "examiner_updates_total") == handed_out
     assert value(samples, "examiner_updates_total", handler="start.show_help", result="ok") == 3
-    assert value(samples, "examiner_updates_total", handler="broadcast.start", result="ok") == 1
-    assert value(samples, "examiner_updates_total", handler="broadcast.confirm", result="ok") == 1
+    assert value(samples, "examiner_updates_total", handler="notices.broadcast.start", result="ok") == 1
+    assert value(samples, "examiner_updates_total", handler="notices.broadcast.confirm", result="ok") == 1
     assert value(samples, "examiner_handler_duration_seconds_count", handler="start.show_help") == 3
     assert total(samples, "examiner_updates_total", result="error") == 0
     assert total(samples, "examiner_errors_total") == 0

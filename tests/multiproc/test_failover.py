@@ -345,7 +345,7 @@ async def check(emu: BotApiEmulator, bots: list[ClusterBot], db: Database, group
     assert total(after, "examiner_updates_total", result="duplicate") <= retried
     presses = [d for d in mine_delivered if _data(d.update).startswith("qz:")]
     first_time = sum(1 for d in presses if d.tries == 1)
-    assert first_time <= total(after, "examiner_updates_total", handler="quiz.on_press") <= len(presses)
+    assert first_time <= total(after, "examiner_updates_total", handler="quiz.chat.on_press") <= len(presses)
     assert total(run.leader_before, "examiner_scheduler_leader") == 1
     assert total(before, "examiner_scheduler_leader") == 0
     assert total(after, "examiner_scheduler_leader") == 1
