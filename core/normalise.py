@@ -117,3 +117,20 @@ def button_number(raw: str) -> int:
     """Read a number carried in callback data (an id, a page, an index); only a forged or outdated button
     carries anything outside 0..ID_MAX, so that is the stale-button refusal, never a database overflow."""
     return _bounded(raw, raw, 0, ID_MAX, "common.stale_button")
+
+
+MESSAGE_LIMIT = 4096
+
+
+def guard_text(
+    raw: str, field: str, max_len: int = MESSAGE_LIMIT, min_len: int = 1, multiline: bool = False
+) -> str:
+    """The guard for any free text: core.normalise's hygiene first, then the field's length."""
+    text = clean_text(raw, multiline=multiline, field=field)
+    if not text:
+        raise InvalidInput("identity.text_empty", field=field)
+    if len(text) > max_len:
+        raise InvalidInput("identity.text_too_long", field=field, max=max_len, length=len(text))
+    if len(text) < min_len:
+        raise InvalidInput("identity.text_too_short", field=field, min=min_len, length=len(text))
+    return text

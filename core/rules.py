@@ -30,11 +30,13 @@ from core.plans.rules import (
 
 # Step 1, 个人信息: the one definition of a complete profile, used by eligibility and by the deadline notices.
 #   ProfileFacts, missing_profile_fields: the twelve required fields; None or a blank answer is missing.
+#   can_edit_profile: 个人信息 is locked once a registration is approved.
 #   PROVINCIAL_REGION: 报考区域 must be 省直. (Photo at most 3 MB: core/profile/photos.py, MAX_PHOTO_BYTES.)
 from core.profile.completeness import (
     PROFILE_FIELD_LABELS,
     PROVINCIAL_REGION,
     ProfileFacts,
+    can_edit_profile,
     missing_profile_fields,
 )
 
@@ -42,7 +44,7 @@ from core.profile.completeness import (
 #   check_eligibility: profile, employer, qualification, proof, pledge and the registration window at once.
 #   qualifies, skill_rank, title_rank: level 3 (三级/高级工) or a title of 中级 or higher.
 #   ACCEPTED_TYPES, ACCEPTED_FILING: the employer rule (two institution types, 已备案 or 拟备案).
-#   next_status: draft -> submitted -> approved/rejected; can_edit_profile: locked once approved.
+#   next_status: draft -> submitted -> approved/rejected.
 from core.registration.eligibility import (
     ACCEPTED_FILING,
     ACCEPTED_TYPES,
@@ -57,7 +59,6 @@ from core.registration.eligibility import (
     RegistrationAction,
     RegistrationStatus,
     Unmet,
-    can_edit_profile,
     check_eligibility,
     next_status,
     normalise_name,

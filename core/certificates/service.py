@@ -13,10 +13,10 @@ from core.certificates.seals import current_seal
 from core.db import Database
 from core.db.models import Examiner, IssuedCertificate, Photo, Plan, Profile, Registration, User, utcnow
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from core.normalise import clean_text
+from core.normalise import clean_text, guard_text
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity, ensure_user
-from core.profile.identity import guard_text, mask_id
+from core.profile.identity import mask_id
 from core.render.certificate import CertificateData, render_certificate
 from core.texts import t
 

@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
 from core.db.models import Dialog, User, utcnow
-from core.errors import NotAllowed
-from core.people.users import TelegramIdentity, ensure_user, is_staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +54,3 @@ async def save(session: AsyncSession, user_id: int, state: DialogState) -> None:
 async def clear(session: AsyncSession, user_id: int) -> None:
     """Leave any flow inside the caller's unit of work; what the flow saved stays saved."""
     await session.execute(delete(Dialog).where(Dialog.user_id == user_id))
-
-
-async def await_staff_file(db: Database, who: TelegramIdentity, staff_ids: frozenset[int], flow: str) -> None:
-    """Open `flow` waiting for a file from a staff member; refuse anyone else."""
-    async with db.uow() as uow:
-        if not await is_staff(uow.session, who.telegram_id, staff_ids):
-            raise NotAllowed("common.not_allowed")
-        user = await ensure_user(uow.session, who)
-        await save(uow.session, user.id, DialogState(flow, "file"))
-        await uow.commit()

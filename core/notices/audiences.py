@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from core.profile.completeness import REQUIRED_FIELDS, ProfileFacts, missing_pro
 
 KINDS = ("all", "plan", "institution", "stage", "liaisons")
 STAGES = ("no_registration", "draft", "submitted", "approved", "rejected")
+FINISHED_ATTEMPTS = ("submitted", "timed_out")
 @dataclass(frozen=True, slots=True)
 class Audience:
     """A staff-chosen audience: a kind and, for plan/institution/stage, which one."""
@@ -38,6 +40,16 @@ class Person:
     user_id: int
     chat_id: int
     institution_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PassedCandidate:
+    """A registration whose best online quiz attempt reached the plan's pass score."""
+
+    registration_id: int
+    user_id: int
+    institution_id: int | None
+    passed_at: datetime
 
 
 async def _rows(session: AsyncSession, query: Select[int, int]) -> list[Person]:
@@ -163,3 +175,48 @@ async def batch_attendees(session: AsyncSession, batch_id: int) -> list[tuple[Pe
         .order_by(User.id)
     )
     return [(Person(u, c), ticket) for u, c, ticket in rows.all()]
+
+
+async def passed_quiz(session: AsyncSession, plan_id: int) -> list[PassedCandidate]:
+    """Approved registrations of a plan whose best finished attempt passed, in the order they passed."""
+    passing = (
+        select(
+            QuizAttempt.registration_id.label("registration_id"),
+            func.min(QuizAttempt.submitted_at).label("passed_at"),
+        )
+        .join(Registration, Registration.id == QuizAttempt.registration_id)
+        .join(Plan, Plan.id == Registration.plan_id)
+        .where(
+            Registration.plan_id == plan_id,
+            Registration.status == "approved",
+            QuizAttempt.status.in_(FINISHED_ATTEMPTS),
+            QuizAttempt.score >= Plan.pass_score,
+        )
+        .group_by(QuizAttempt.registration_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(passing.c.registration_id, Registration.user_id, Profile.institution_id, passing.c.passed_at)
+        .join(Registration, Registration.id == passing.c.registration_id)
+        .outerjoin(Profile, Profile.user_id == Registration.user_id)
+        .order_by(passing.c.passed_at, passing.c.registration_id)
+    )
+    return [PassedCandidate(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def waiting_for_training(session: AsyncSession, plan_id: int) -> list[Person]:
+    """Passed online and not yet seated in an offline batch: the training period is their next date."""
+    passed = await passed_quiz(session, plan_id)
+    seated = set(
+        (
+            await session.scalars(
+                select(BatchAssignment.registration_id).where(
+                    BatchAssignment.registration_id.in_([p.registration_id for p in passed])
+                )
+            )
+        ).all()
+    )
+    user_ids = [p.user_id for p in passed if p.registration_id not in seated]
+    if not user_ids:
+        return []
+    return await _rows(session, _users().where(User.id.in_(user_ids)))

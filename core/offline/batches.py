@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,17 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.certificates.numbers import new_ticket_number
 from core.db import Database
-from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, QuizAttempt, Registration, User
+from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotFound
-from core.normalise import ID_MAX, clean_text, parse_int
+from core.normalise import ID_MAX, clean_text, guard_text, parse_int
+from core.notices.audiences import PassedCandidate, passed_quiz
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
-from core.profile.identity import guard_text, parse_date
+from core.profile.identity import parse_date
 from core.texts import t
 
 MAX_CAPACITY = 500
 MAX_BATCHES = 99  # ticket numbers carry the batch as two digits
-FINISHED_ATTEMPTS = ("submitted", "timed_out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +41,6 @@ class BatchView:
 
 
 @dataclass(frozen=True, slots=True)
-class PassedCandidate:
-    """A registration whose best online quiz attempt reached the plan's pass score."""
-
-    registration_id: int
-    user_id: int
-    institution_id: int | None
-    passed_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class Seat:
     """One candidate seated by an assignment, with what their notice needs."""
 
@@ -66,33 +56,6 @@ class AssignmentReport:
     batch: BatchView
     seated: tuple[Seat, ...]
     still_waiting: int
-
-
-async def passed_quiz(session: AsyncSession, plan_id: int) -> list[PassedCandidate]:
-    """Approved registrations of a plan whose best finished attempt passed, in the order they passed."""
-    passing = (
-        select(
-            QuizAttempt.registration_id.label("registration_id"),
-            func.min(QuizAttempt.submitted_at).label("passed_at"),
-        )
-        .join(Registration, Registration.id == QuizAttempt.registration_id)
-        .join(Plan, Plan.id == Registration.plan_id)
-        .where(
-            Registration.plan_id == plan_id,
-            Registration.status == "approved",
-            QuizAttempt.status.in_(FINISHED_ATTEMPTS),
-            QuizAttempt.score >= Plan.pass_score,
-        )
-        .group_by(QuizAttempt.registration_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(passing.c.registration_id, Registration.user_id, Profile.institution_id, passing.c.passed_at)
-        .join(Registration, Registration.id == passing.c.registration_id)
-        .outerjoin(Profile, Profile.user_id == Registration.user_id)
-        .order_by(passing.c.passed_at, passing.c.registration_id)
-    )
-    return [PassedCandidate(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 async def assigned_count(session: AsyncSession, batch_id: int) -> int:

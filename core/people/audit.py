@@ -13,8 +13,7 @@ from sqlalchemy.orm import aliased
 
 from core.db.models import AuditEntry, Profile, User
 from core.errors import InvalidInput
-from core.normalise import clean_text, parse_id
-from core.profile.identity import guard_text
+from core.normalise import clean_text, guard_text, parse_id
 from core.texts import t
 
 RECENT_LIMIT = 20

@@ -7,13 +7,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db.models import BatchAssignment, Notice, Plan, User
+from core.db.models import Notice, Plan
 from core.notices import audiences, outbox
-from core.notices.audiences import Person
-from core.offline.batches import passed_quiz
 from core.plans.rules import PlanDraft
 from core.plans.windows import Window
 from core.texts import t
@@ -21,32 +18,13 @@ from core.texts import t
 KIND = "plan_change"
 
 
-async def _waiting_for_training(session: AsyncSession, plan_id: int) -> list[Person]:
-    """Passed online and not yet seated in an offline batch: the training period is their next date."""
-    passed = await passed_quiz(session, plan_id)
-    seated = set(
-        (
-            await session.scalars(
-                select(BatchAssignment.registration_id).where(
-                    BatchAssignment.registration_id.in_([p.registration_id for p in passed])
-                )
-            )
-        ).all()
-    )
-    user_ids = [p.user_id for p in passed if p.registration_id not in seated]
-    if not user_ids:
-        return []
-    rows = await session.execute(select(User.id, User.telegram_id).where(User.id.in_(user_ids)))
-    return [Person(uid, chat) for uid, chat in rows.all()]
-
-
-async def _concerned(session: AsyncSession, plan: Plan, window: str) -> list[Person]:
+async def _concerned(session: AsyncSession, plan: Plan, window: str) -> list[audiences.Person]:
     """The people the window's closing notices are for (the same audiences core.notices.service uses)."""
     if window == "registration":
         return await audiences.registration_unfinished(session, plan.id)
     if window == "study":
         return await audiences.study_behind(session, plan, include_muted=True)
-    return await _waiting_for_training(session, plan.id)
+    return await audiences.waiting_for_training(session, plan.id)
 
 
 def _still_relevant(

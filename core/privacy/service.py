@@ -11,13 +11,13 @@ from core.db import Database, dialogs
 from core.db.dialogs import DialogState
 from core.db.models import ErasureRequest, User
 from core.errors import InvalidInput, NotFound
+from core.normalise import guard_text
 from core.people import audit
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.privacy import data as privacy_data
 from core.privacy import erasure
 from core.privacy.data import Export, Holding
-from core.profile.identity import guard_text
 from core.texts import t
 
 FLOW = "privacy"

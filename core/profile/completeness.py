@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 PROVINCIAL_REGION = "省直"
+APPROVED = "approved"  # the review status that locks 个人信息 (core.registration.eligibility names it too)
 PROFILE_FIELD_LABELS: Mapping[str, str] = {
     "id_type": "证件类型",
     "id_number": "证件号码",
@@ -52,3 +53,8 @@ def missing_profile_fields(profile: ProfileFacts) -> list[str]:
 
 
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ProfileFacts))
+
+
+def can_edit_profile(status: str | None) -> bool:
+    """Candidates edit freely until a registration is approved; afterwards changes go through staff."""
+    return status != APPROVED

@@ -15,10 +15,10 @@ from core.profile.completeness import (
     PROVINCIAL_REGION,
     REQUIRED_FIELDS,
     ProfileFacts,
+    can_edit_profile,
     missing_profile_fields,
 )
 from core.profile.id_numbers import IdType
-from core.registration.eligibility import RegistrationStatus, can_edit_profile
 
 ID_TYPES: tuple[str, ...] = tuple(item.value for item in IdType)
 GENDERS = ("男", "女")
@@ -87,8 +87,7 @@ def is_derived(profile: Profile) -> bool:
 async def is_locked(session: AsyncSession, user_id: int) -> bool:
     """After approval, changes go through staff."""
     statuses = await session.scalars(select(Registration.status).where(Registration.user_id == user_id))
-    known = {status.value for status in RegistrationStatus}
-    return any(s in known and not can_edit_profile(RegistrationStatus(s)) for s in statuses)
+    return not all(can_edit_profile(status) for status in statuses)
 
 
 async def view_of(session: AsyncSession, profile: Profile, locked: bool) -> ProfileView:

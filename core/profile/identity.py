@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 
 from core.errors import InvalidInput
-from core.normalise import clean_text
+from core.normalise import clean_text, guard_text
 from core.profile.id_numbers import (
     Gender,
     IdNumber,
@@ -38,7 +38,6 @@ __all__ = [  # ID numbers and credit codes, re-exported for existing imports
     "validate_uscc",
 ]
 
-MESSAGE_LIMIT = 4096
 _DOTS = str.maketrans({"・": "·", "•": "·", "･": "·", "‧": "·", "∙": "·", "⋅": "·"})
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 CERTIFICATE_NUMBER_MIN, CERTIFICATE_NUMBER_MAX = 4, 64
@@ -173,20 +172,6 @@ def validate_postcode(raw: str) -> str:
     return code
 
 
-def guard_text(
-    raw: str, field: str, max_len: int = MESSAGE_LIMIT, min_len: int = 1, multiline: bool = False
-) -> str:
-    """The guard for any free text: core.normalise's hygiene first, then the field's length."""
-    text = clean_text(raw, multiline=multiline, field=field)
-    if not text:
-        raise InvalidInput("identity.text_empty", field=field)
-    if len(text) > max_len:
-        raise InvalidInput("identity.text_too_long", field=field, max=max_len, length=len(text))
-    if len(text) < min_len:
-        raise InvalidInput("identity.text_too_short", field=field, min=min_len, length=len(text))
-    return text
-
-
 def validate_address(raw: str) -> str:
     """A contact address long enough to post something to and short enough for a form field."""
     return check_chinese_address(guard_text(raw, "联系地址", max_len=ADDRESS_MAX, min_len=5))
@@ -223,6 +208,14 @@ def validate_certificate_number(raw: str, error: str = "identity.certificate_num
     if not re.fullmatch(rf"[A-Z0-9]{{{CERTIFICATE_NUMBER_MIN},{CERTIFICATE_NUMBER_MAX}}}", text):
         raise InvalidInput(error, min=CERTIFICATE_NUMBER_MIN, max=CERTIFICATE_NUMBER_MAX)
     return text
+
+
+def certificate_number_or_none(raw: str) -> str | None:
+    """The registry form of a number a candidate typed, or None when it could never match one."""
+    try:
+        return validate_certificate_number(raw)
+    except InvalidInput:
+        return None
 
 
 def validate_issuer(raw: str) -> str:

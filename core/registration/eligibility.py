@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from core.errors import NotAllowed
 from core.plans.windows import Window
+from core.profile.completeness import APPROVED as LOCKS_PROFILE
 from core.profile.completeness import PROFILE_FIELD_LABELS, PROVINCIAL_REGION
 
 SKILL_LEVELS = ("五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师")
@@ -40,6 +41,13 @@ class FilingStatus(StrEnum):
 
 ACCEPTED_TYPES = frozenset({InstitutionType.CENTRAL_BRANCH.value, InstitutionType.PROVINCIAL_ORG.value})
 ACCEPTED_FILING = frozenset({FilingStatus.FILED.value, FilingStatus.TO_BE_FILED.value})
+# The registry stores codes (core.review.institutions imports them); the rules read these labels.
+KIND_LABELS = {
+    "central_branch": InstitutionType.CENTRAL_BRANCH.value,
+    "provincial_org": InstitutionType.PROVINCIAL_ORG.value,
+    "member_unit": InstitutionType.MEMBER_UNIT.value,
+}
+FILING_LABELS = {"filed": FilingStatus.FILED.value, "to_be_filed": FilingStatus.TO_BE_FILED.value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +185,7 @@ class RegistrationStatus(StrEnum):
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
-    APPROVED = "approved"
+    APPROVED = LOCKS_PROFILE  # approval locks 个人信息: core.profile.completeness.can_edit_profile
     REJECTED = "rejected"
     RESUBMITTED = "resubmitted"
 
@@ -214,8 +222,3 @@ def next_status(current: RegistrationStatus, action: RegistrationAction) -> Regi
         return _MOVES[(current, action)]
     except KeyError:
         raise NotAllowed(f"rules.status.cannot_{action.value}", status=STATUS_LABELS[current.value]) from None
-
-
-def can_edit_profile(status: RegistrationStatus | None) -> bool:
-    """Candidates edit freely until approval; afterwards changes go through staff."""
-    return status is not RegistrationStatus.APPROVED

@@ -11,8 +11,13 @@ from core.db.models import Certificate, Institution, Photo, Plan, Profile, Proof
 from core.plans.windows import Window
 from core.profile.completeness import missing_profile_fields
 from core.profile.fields import facts_of
-from core.registration.eligibility import CertificateFacts, EligibilityFacts, InstitutionFacts
-from core.review.institutions import FILING_LABELS, KIND_LABELS
+from core.registration.eligibility import (
+    FILING_LABELS,
+    KIND_LABELS,
+    CertificateFacts,
+    EligibilityFacts,
+    InstitutionFacts,
+)
 
 
 def registration_window(plan: Plan, tz: ZoneInfo) -> Window:

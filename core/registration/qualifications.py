@@ -16,6 +16,7 @@ from core.db.models import Certificate, KnownCertificate, Plan, Profile, Proof, 
 from core.errors import InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import (
+    certificate_number_or_none,
     parse_date,
     validate_certificate_number,
     validate_issuer,
@@ -24,7 +25,6 @@ from core.profile.identity import (
 from core.profile.photos import inspect_proof
 from core.registration.eligibility import STATUS_LABELS, normalise_name
 from core.registration.views import EDITABLE, own_registration
-from core.review.known_certificates import parse_or_none
 
 FLOW = "registration"
 KINDS = ("skill", "title")
@@ -157,7 +157,7 @@ async def _save_value(session: AsyncSession, user: User, state: DialogState, val
 async def _is_known(session: AsyncSession, user: User, kind: str, field: str, number: str) -> bool:
     """A skill certificate the staff-imported registry holds for the same ID number is 系统已核验."""
     id_number = await session.scalar(select(Profile.id_number).where(Profile.user_id == user.id))
-    wanted = parse_or_none(number)
+    wanted = certificate_number_or_none(number)
     if kind != "skill" or id_number is None or wanted is None:
         return False
     rows = await session.execute(
@@ -166,7 +166,7 @@ async def _is_known(session: AsyncSession, user: User, kind: str, field: str, nu
         )
     )
     return any(  # compared in registry form, since rows imported before it was ASCII-only may hold dashes
-        parse_or_none(known) == wanted and normalise_name(occupation) == normalise_name(field)
+        certificate_number_or_none(known) == wanted and normalise_name(occupation) == normalise_name(field)
         for known, occupation in rows.all()
     )
 

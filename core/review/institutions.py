@@ -16,14 +16,9 @@ from core.people import audit
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.profile.id_numbers import validate_uscc
+from core.registration.eligibility import FILING_LABELS, KIND_LABELS
 from core.spreadsheets import Column, Row, RowError, column_of, duplicates, read_rows
 
-KIND_LABELS = {
-    "central_branch": "央企驻皖分支机构",
-    "provincial_org": "省级行业评价组织",
-    "member_unit": "会员单位",
-}
-FILING_LABELS = {"filed": "已备案", "to_be_filed": "拟备案"}
 PAGE_SIZE = 8
 
 

@@ -17,7 +17,7 @@ from core.people import audit
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.profile.id_numbers import validate_resident_id
-from core.profile.identity import validate_certificate_number
+from core.profile.identity import certificate_number_or_none, validate_certificate_number
 from core.registration.eligibility import SKILL_LEVELS, normalise_name, skill_rank
 from core.spreadsheets import Column, column_of, duplicates, read_rows
 
@@ -83,7 +83,8 @@ async def verify_matching(session: AsyncSession, actor_id: int | None) -> int:
     verified = 0
     for certificate, user_id, known in rows.all():
         # in registry form on both sides: rows imported before it was ASCII-only may hold dashes
-        same_number = parse_or_none(certificate.number) == parse_or_none(known.number)
+        registry_form = certificate_number_or_none
+        same_number = registry_form(certificate.number) == registry_form(known.number)
         same_occupation = normalise_name(certificate.field) == normalise_name(known.occupation)
         if not (same_number and same_occupation) or certificate.verified:
             continue
@@ -99,14 +100,6 @@ async def verify_matching(session: AsyncSession, actor_id: int | None) -> int:
             after={"verified": True, "known_certificate_id": known.id},
         )
     return verified
-
-
-def parse_or_none(raw: str) -> str | None:
-    """The registry form of a number a candidate typed, or None when it could never match."""
-    try:
-        return parse_certificate_number(raw)
-    except InvalidInput:
-        return None
 
 
 async def apply_certificate_file(

@@ -9,7 +9,7 @@ from functools import partial
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import imports
+from core import imports, normalise
 from core.certificates import examiners
 from core.errors import DomainError
 from core.normalise import clean_text, parse_id, parse_int, refused_characters
@@ -45,8 +45,8 @@ VALIDATORS: dict[str, Callable[[str], object]] = {
     "email": identity.validate_email,
     "postcode": identity.validate_postcode,
     "address": identity.validate_address,
-    "free text": partial(identity.guard_text, field="备注"),
-    "reason": partial(identity.guard_text, field="原因", multiline=True, max_len=200),
+    "free text": partial(normalise.guard_text, field="备注"),
+    "reason": partial(normalise.guard_text, field="原因", multiline=True, max_len=200),
     "certificate number": identity.validate_certificate_number,
     "issuer": identity.validate_issuer,
     "occupation": identity.validate_occupation,
