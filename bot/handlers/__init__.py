@@ -5,19 +5,19 @@ from __future__ import annotations
 from types import ModuleType
 
 from bot.context import App
-from bot.handlers import errors, info, onboarding, router, start
-from bot.handlers.certificates import archive, mailing, seal
+from bot.handlers import archive, errors, info, onboarding, router, start
 from bot.handlers.certificates import chat as certificates
+from bot.handlers.certificates import mailing, seal
 from bot.handlers.notices import broadcast
 from bot.handlers.notices import receipts as notices
-from bot.handlers.offline import batches, exam, tickets
+from bot.handlers.offline import batches, exam, results, tickets
 from bot.handlers.people import liaisons as liaison
 from bot.handlers.plans import chat as plans
 from bot.handlers.plans import imports as plan_import
 from bot.handlers.privacy import chat as privacy
 from bot.handlers.profile import chat as profile
 from bot.handlers.quiz import chat as quiz
-from bot.handlers.quiz import content_import, results
+from bot.handlers.quiz import content_import
 from bot.handlers.registration import chat as registration
 from bot.handlers.review import export as review_export
 from bot.handlers.review import staff, templates

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.certificates.archive import archive_of
+from core.archive import archive_of
 from core.certificates.mailing import answer, start_request
 from core.db import Database
 from core.people.users import TelegramIdentity

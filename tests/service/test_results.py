@@ -6,7 +6,7 @@ import pytest
 
 from core.db import Database
 from core.errors import NotAllowed, NotFound
-from core.quiz.results import results
+from core.offline.results import results
 from core.quiz.review import attempt_review
 from tests.e2e.study_factories import SHANGHAI, make_candidate
 from tests.service.test_quiz import answer_all, begin, ready, submit

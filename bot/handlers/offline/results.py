@@ -13,7 +13,7 @@ from bot.replies import reply_error
 from bot.routing import Routes
 from core.errors import DomainError
 from core.normalise import button_number
-from core.quiz.results import Results, results
+from core.offline.results import Results, results
 from core.quiz.review import attempt_review
 from core.texts import t
 

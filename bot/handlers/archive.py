@@ -11,8 +11,9 @@ from bot.context import Context
 from bot.handlers.start import identity
 from bot.replies import reply_error
 from bot.routing import Routes
-from core.certificates import archive, examiners
-from core.certificates.archive import Archive
+from core import archive
+from core.archive import Archive
+from core.certificates import examiners
 from core.errors import DomainError
 from core.texts import t
 
