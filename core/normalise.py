@@ -134,3 +134,12 @@ def guard_text(
     if len(text) < min_len:
         raise InvalidInput("identity.text_too_short", field=field, min=min_len, length=len(text))
     return text
+
+
+_NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·]+")
+
+
+def squash(text: str) -> str:
+    """Fold full-width IME input, case and separators so only the symbols of a number are left."""
+    text = unicodedata.normalize("NFKC", text).upper()
+    return _NUMBER_SEPARATORS.sub("", text)

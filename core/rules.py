@@ -97,12 +97,8 @@ from core.quiz.scoring import (
 
 # Steps 7-8: where a ticket number (准考证号) and a certificate number are made, with check characters
 # that catch a typo or a forgery before any database lookup.
-from core.certificates.numbers import (
-    is_valid_ticket_number,
-    is_well_formed,
-    new_certificate_number,
-    new_ticket_number,
-)
+from core.certificates.numbers import is_well_formed, new_certificate_number
+from core.offline.ticket_numbers import is_valid_ticket_number, new_ticket_number
 
 # Notices along every step: which deadline notices a plan's dates call for, and which are due now.
 from core.notices.schedule import days_left, due, plan_notices

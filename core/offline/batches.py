@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.certificates.numbers import new_ticket_number
 from core.db import Database
 from core.db.models import Batch, BatchAssignment, Institution, Plan, Profile, Registration, User
 from core.errors import Conflict, InvalidInput, NotFound
 from core.normalise import ID_MAX, clean_text, guard_text, parse_int
 from core.notices.audiences import PassedCandidate, passed_quiz
+from core.offline.ticket_numbers import new_ticket_number
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity
 from core.profile.identity import parse_date

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.certificates.examiners import enter_examiner, parse_levels
-from core.certificates.numbers import is_valid_ticket_number
 from core.certificates.service import Issuer, issue_certificate
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
@@ -26,6 +25,7 @@ from core.db.models import (
 )
 from core.errors import InvalidInput
 from core.normalise import clean_text, parse_int
+from core.offline.ticket_numbers import is_valid_ticket_number
 from core.offline.tickets import normalise_ticket
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity

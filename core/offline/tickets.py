@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.certificates.numbers import is_valid_ticket_number, normalise_ticket_number
 from core.certificates.seals import current_seal
 from core.db import Database, dialogs
 from core.db.dialogs import DialogState
@@ -27,6 +26,7 @@ from core.db.models import (
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.normalise import clean_text
 from core.offline.batches import BatchView, batch_view, offline_batch
+from core.offline.ticket_numbers import is_valid_ticket_number, normalise_ticket_number
 from core.people.roles import require_staff
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.identity import mask_id

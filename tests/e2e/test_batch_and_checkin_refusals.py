@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import ClientSession
 
-from core.certificates.numbers import new_certificate_number, new_ticket_number
+from core.certificates.numbers import new_certificate_number
+from core.offline.ticket_numbers import new_ticket_number
 from tests.e2e.harness import BotHarness
 from tests.e2e.offline_factories import PLAN_NO
 from tests.e2e.test_certificate_journey import candidates_who_passed, open_batch, said

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from core.certificates.numbers import is_valid_ticket_number
 from core.db import Database
 from core.db.models import BatchAssignment
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.offline.batches import assign, create_batch, list_batches, passed_quiz
+from core.offline.ticket_numbers import is_valid_ticket_number
 from core.people.users import TelegramIdentity
 from tests.e2e.offline_factories import (
     PLAN_NO,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.certificates.numbers import new_ticket_number
 from core.db import Database
 from core.db.models import BatchAssignment
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from core.offline.batches import assign
+from core.offline.ticket_numbers import new_ticket_number
 from core.offline.tickets import absentees, check_in, my_ticket, open_checkin
 from core.people.users import TelegramIdentity
 from tests.e2e.offline_factories import (

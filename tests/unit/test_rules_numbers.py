@@ -7,15 +7,8 @@ import random
 import pytest
 
 from core.certificates import numbers as certno
-from core.certificates.numbers import (
-    CROCKFORD,
-    is_valid_ticket_number,
-    is_well_formed,
-    new_certificate_number,
-    new_ticket_number,
-    normalise,
-    normalise_ticket_number,
-)
+from core.certificates.numbers import CROCKFORD, is_well_formed, new_certificate_number, normalise
+from core.offline.ticket_numbers import is_valid_ticket_number, new_ticket_number, normalise_ticket_number
 
 
 def test_format_and_check() -> None:
