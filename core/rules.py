@@ -42,6 +42,7 @@ from core.profile.completeness import (
 
 # Steps 2-4, 我的报名, 申报条件 and 审核: who may register, and how a registration moves.
 #   check_eligibility: profile, employer, qualification, proof, pledge and the registration window at once.
+#   registration_window_unmet: the one check of the registration window (choosing and submitting alike).
 #   qualifies, skill_rank, title_rank: level 3 (三级/高级工) or a title of 中级 or higher.
 #   ACCEPTED_TYPES, ACCEPTED_FILING: the employer rule (two institution types, 已备案 or 拟备案).
 #   next_status: draft -> submitted -> approved/rejected.
@@ -60,6 +61,7 @@ from core.registration.eligibility import (
     RegistrationStatus,
     Unmet,
     check_eligibility,
+    registration_window_unmet,
     next_status,
     normalise_name,
     qualifies,
@@ -164,6 +166,7 @@ __all__ = [
     "progress_bar",
     "qualifies",
     "quiz_unlocked",
+    "registration_window_unmet",
     "score_attempt",
     "skill_rank",
     "title_rank",

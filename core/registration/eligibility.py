@@ -173,11 +173,19 @@ def check_eligibility(facts: EligibilityFacts, now: datetime) -> list[Unmet]:
         unmet.append(Unmet("certificate_proof", "rules.unmet.certificate_proof", {"certificates": names}))
     if not facts.pledge_confirmed:
         unmet.append(Unmet("pledge", "rules.unmet.pledge"))
-    state = facts.registration.state(now)
-    if state != "open":
-        window = {"start": facts.registration.first_day, "end": facts.registration.last_day}
-        unmet.append(Unmet("window", f"rules.unmet.registration_{state}", window))
+    closed = registration_window_unmet(facts.registration, now)
+    if closed is not None:
+        unmet.append(closed)
     return unmet
+
+
+def registration_window_unmet(window: Window, now: datetime) -> Unmet | None:
+    """The one check of the registration window, for choosing an occupation and for submitting alike."""
+    state = window.state(now)
+    if state == "open":
+        return None
+    days = {"start": window.first_day, "end": window.last_day}
+    return Unmet("window", f"rules.unmet.registration_{state}", days)
 
 
 class RegistrationStatus(StrEnum):

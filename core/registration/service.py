@@ -15,7 +15,13 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.people.users import TelegramIdentity, ensure_user
 from core.profile.completeness import missing_profile_fields
 from core.profile.fields import facts_of
-from core.registration.eligibility import STATUS_LABELS, RegistrationAction, RegistrationStatus, next_status
+from core.registration.eligibility import (
+    STATUS_LABELS,
+    RegistrationAction,
+    RegistrationStatus,
+    next_status,
+    registration_window_unmet,
+)
 from core.registration.facts import registration_window
 from core.registration.views import (
     EDITABLE,
@@ -84,12 +90,9 @@ async def register(
         profile = await session.scalar(select(Profile).where(Profile.user_id == user.id))
         if missing_profile_fields(facts_of(profile)):
             raise NotAllowed("registration.profile_first_short")
-        window = registration_window(plan, tz)
-        state = window.state(now)
-        if state != "open":
-            raise NotAllowed(
-                f"registration.window_{state}", start=plan.registration_start, end=plan.registration_end
-            )
+        closed = registration_window_unmet(registration_window(plan, tz), now)
+        if closed is not None:
+            raise NotAllowed(closed.key, **closed.params)
         registration = await session.scalar(
             select(Registration).where(Registration.user_id == user.id, Registration.plan_id == plan.id)
         )

@@ -56,7 +56,7 @@ async def test_registering_after_the_window_is_refused_with_its_dates(db: Databa
     await make_candidate(db, 2, await make_institution(db), status=None)
     with pytest.raises(NotAllowed) as refused:
         await registration.register(db, who(2), plan_id, 0, now(), TZ, PHONE)
-    assert refused.value.key == "registration.window_closed"
+    assert refused.value.key == "rules.unmet.registration_closed"
     assert refused.value.params["end"] == date.today() - timedelta(days=26)
 
 

@@ -140,7 +140,7 @@ def test_every_unmet_condition_is_reported_at_once() -> None:
 def test_registration_before_the_window_says_when_it_opens() -> None:
     (unmet,) = check_eligibility(eligible(), datetime(2024, 7, 1, tzinfo=SH))
     assert unmet.key == "rules.unmet.registration_not_yet"
-    assert "7月30日至8月16日" in t(unmet.key, **unmet.params)
+    assert "2024年7月30日至2024年8月16日" in t(unmet.key, **unmet.params)
 
 
 def test_employers_outside_the_accepted_types_are_refused_naming_the_employer() -> None:
