@@ -25,9 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
 from core.db.models import Plan, User, utcnow
-from core.errors import Conflict, NotAllowed, NotFound
+from core.errors import Conflict, NotFound
 from core.people import audit
-from core.people.users import TelegramIdentity, ensure_user, find_user, is_staff
+from core.people.roles import require_staff, user_by_id
+from core.people.users import TelegramIdentity
 from core.plans.moved_deadlines import tell_moved
 from core.plans.rules import PlanDraft, moved_windows, parse_plan_draft, plan_phase
 from core.plans.views import PlanChange, PlanView, draft_of, plan_view, stage_counts
@@ -65,11 +66,9 @@ def _audit_facts(draft: PlanDraft) -> dict[str, Any]:
 
 
 async def staff_user(session: AsyncSession, actor_telegram_id: int, staff_ids: frozenset[int]) -> User:
-    """The staff member's user row; anyone else is refused on the server."""
-    if not await is_staff(session, actor_telegram_id, staff_ids):
-        raise NotAllowed("plans.staff_only")
-    user = await find_user(session, actor_telegram_id)
-    return user or await ensure_user(session, TelegramIdentity(actor_telegram_id))
+    """The staff member's user row, after the one staff check every privileged service makes."""
+    actor = await require_staff(session, TelegramIdentity(actor_telegram_id), staff_ids)
+    return await user_by_id(session, actor.user_id)
 
 
 async def _taken(session: AsyncSession, plan_no: str, other_than: int | None = None) -> bool:

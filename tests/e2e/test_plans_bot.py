@@ -162,4 +162,4 @@ async def test_a_plan_closed_early_then_archived_leaves_the_candidates_list(bot:
 async def test_candidates_cannot_open_the_plans_desk(bot: BotHarness) -> None:
     user = bot.user(3001)
     await user.send_command("/plans")
-    assert "只有鉴定中心工作人员" in (await user.next_message()).text
+    assert "仅限鉴定中心工作人员" in (await user.next_message()).text
