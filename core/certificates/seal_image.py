@@ -18,6 +18,12 @@ MIN_CLEAR_SHARE = 0.15  # at least this share of pixels must be see-through, or 
 MIN_INK_SHARE = 0.02  # and this share opaque, or nothing would show
 
 
+def check_declared_size(size: int | None) -> None:
+    """Refuse a seal image by the size Telegram declares, before it is downloaded."""
+    if size is not None and size > MAX_BYTES:
+        raise InvalidInput("documents.seal.too_big", size=f"{size / 1024 / 1024:.1f}")
+
+
 @dataclass(frozen=True, slots=True)
 class SealImage:
     """A checked seal, re-encoded as a plain RGBA PNG (no metadata) with its fingerprint."""

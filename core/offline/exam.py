@@ -39,6 +39,12 @@ _PASS = {"合格", "通过", "是", "pass", "passed", "y", "yes", "1"}
 _FAIL = {"不合格", "未通过", "否", "fail", "failed", "n", "no", "0"}
 
 
+def check_declared_size(size: int | None, filename: str) -> None:
+    """Refuse a results sheet by the size Telegram declares, before it is downloaded."""
+    if size is not None and size > MAX_FILE_BYTES:
+        raise InvalidInput("spreadsheets.too_large", filename=filename)
+
+
 def parse_ticket(raw: str) -> str:
     """A ticket number as printed, or refuse."""
     raw = clean_text(raw, code=True)

@@ -33,3 +33,11 @@ async def test_a_candidate_cannot_upload_a_seal(bot: BotHarness) -> None:
     candidate = bot.user(1001, "张三")
     await candidate.send_command("/seal")
     await said(candidate, "仅限鉴定中心工作人员")
+
+
+async def test_a_seal_file_over_2_mb_is_refused_before_download_with_its_size(bot: BotHarness) -> None:
+    staff = bot.staff()
+    await staff.send_command("/seal")
+    await said(staff, "PNG")
+    await staff.send_document(seal_png() + b"\0" * (2 * 1024 * 1024), "seal.png", "image/png")
+    await said(staff, "印章图片 2.0 MB，超过了 2 MB")

@@ -10,7 +10,7 @@ from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, 
 from bot.replies import reply_error
 from bot.routing import Routes
 from core.certificates import seals
-from core.certificates.seal_image import MAX_BYTES
+from core.certificates.seal_image import check_declared_size
 from core.db.dialogs import DialogState
 from core.errors import DomainError
 from core.normalise import button_number
@@ -39,9 +39,10 @@ async def on_upload(update: Update, context: Context, state: DialogState) -> Non
         key = "documents.seal.send_as_file" if message.photo else "documents.seal.expect_file"
         await message.reply_text(t(key))
         return
-    if message.document.file_size is not None and message.document.file_size > MAX_BYTES:
-        size = f"{message.document.file_size / 1024 / 1024:.1f}"
-        await message.reply_text(t("documents.seal.too_big", size=size))
+    try:
+        check_declared_size(message.document.file_size)
+    except DomainError as error:
+        await reply_error(update, error)
         return
     data = bytes(await (await message.document.get_file()).download_as_bytearray())
     try:

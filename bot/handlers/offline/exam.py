@@ -81,8 +81,10 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
     if document is None:
         await message.reply_text(t("offline.exam.expect_file"))
         return
-    if document.file_size is not None and document.file_size > exam.MAX_FILE_BYTES:
-        await message.reply_text(t("spreadsheets.too_large", filename=document.file_name or ""))
+    try:
+        exam.check_declared_size(document.file_size, document.file_name or "")
+    except DomainError as error:
+        await reply_error(update, error)
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     today = services.clock().astimezone(services.settings.timezone).date()
