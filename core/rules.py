@@ -61,9 +61,9 @@ from core.registration.eligibility import (
     RegistrationStatus,
     Unmet,
     check_eligibility,
-    registration_window_unmet,
     next_status,
     normalise_name,
+    registration_window_unmet,
     qualifies,
     skill_rank,
     title_rank,
@@ -71,11 +71,21 @@ from core.registration.eligibility import (
 
 # Step 5, 培训学习: 180 minutes by the server clock, inside the study window, capped per module.
 #   credit_for_session: where study minutes are credited; quiz_unlocked: the quiz opens at REQUIRED_MINUTES.
-from core.study.credit import REQUIRED_MINUTES, credit_for_session, progress_bar, quiz_unlocked, total_credit
+#   study_refusal: modules open only inside the study window; module_done: its whole length credited.
+from core.study.credit import (
+    REQUIRED_MINUTES,
+    credit_for_session,
+    module_done,
+    progress_bar,
+    quiz_unlocked,
+    study_refusal,
+    total_credit,
+)
 
 # Step 6, 线上考核: two attempts, 90 points or more passes.
 #   can_start_attempt: where a third attempt is refused (MAX_ATTEMPTS); attempt_deadline: the timer's end.
 #   draw_attempt, score_attempt, validate_blueprint: deterministic papers from the bank and blueprint.
+#   answers_revealed: a finished attempt's correct answers only once the study window has closed.
 # Step 7, 线下培训: can_assign_batch: only those who passed online, within the batch's capacity.
 # Step 8, 资格考试: examinable_levels: an examiner may examine levels 5, 4 and 3.
 from core.quiz.scoring import (
@@ -86,6 +96,7 @@ from core.quiz.scoring import (
     DrawnQuestion,
     Question,
     QuestionType,
+    answers_revealed,
     attempt_deadline,
     best_score,
     can_assign_batch,
@@ -136,6 +147,7 @@ __all__ = [
     "Unmet",
     "Window",
     "WindowState",
+    "answers_revealed",
     "attempt_deadline",
     "best_score",
     "can_assign_batch",
@@ -151,6 +163,7 @@ __all__ = [
     "is_valid_ticket_number",
     "is_well_formed",
     "missing_profile_fields",
+    "module_done",
     "moved_windows",
     "new_certificate_number",
     "new_ticket_number",
@@ -169,6 +182,7 @@ __all__ = [
     "registration_window_unmet",
     "score_attempt",
     "skill_rank",
+    "study_refusal",
     "title_rank",
     "total_credit",
     "validate_blueprint",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.db import Database
 from core.db.models import QuizAttempt
 from core.errors import NotAllowed, NotFound
-from core.quiz.scoring import QuestionType
+from core.quiz.scoring import QuestionType, answers_revealed
 from core.quiz.store import items_of, shown_question
 from core.study.enrolment import find_enrolment
 
@@ -66,7 +66,7 @@ async def attempt_review(
         )
         if attempt is None or attempt.score is None:
             raise NotFound("quiz.no_such_attempt")
-        if not reveal_after_window or enrolment.window.state(now) != "closed":
+        if not answers_revealed(enrolment.window, now, after_window=reveal_after_window):
             raise NotAllowed("quiz.answers_hidden", end=enrolment.window.last_day)
         questions = []
         for item in await items_of(session, attempt.id):

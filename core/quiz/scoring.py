@@ -201,3 +201,8 @@ def can_assign_batch(quiz_passed: bool, batch_capacity: int, assigned: int) -> s
 def examinable_levels() -> tuple[str, ...]:
     """The levels an examiner may assess (annex 1): 五级, 四级 and 三级."""
     return ("五级/初级工", "四级/中级工", "三级/高级工")
+
+
+def answers_revealed(window: Window, now: datetime, *, after_window: bool = True) -> bool:
+    """A finished attempt's correct answers show only once the study window has closed, never while open."""
+    return after_window and window.state(now) == "closed"

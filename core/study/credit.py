@@ -25,6 +25,17 @@ def credit_for_session(
     return min(window.clip(opened_at, finished_at), remaining)
 
 
+def module_done(credited: timedelta, module_minutes: int) -> bool:
+    """A module is done once its whole length is credited."""
+    return credited >= timedelta(minutes=module_minutes)
+
+
+def study_refusal(window: Window, now: datetime) -> str | None:
+    """Modules open only inside the study window: the catalogue key saying why not, or None when open."""
+    state = window.state(now)
+    return None if state == "open" else f"study.window_{state}"
+
+
 def total_credit(credits: Iterable[timedelta]) -> int:
     """Whole minutes credited across all modules (rounded down: the quiz needs the full time)."""
     total = sum(credits, ZERO)

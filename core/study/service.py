@@ -14,7 +14,7 @@ from core.db import Database
 from core.db.models import CourseModule, StudySession
 from core.errors import Conflict, NotAllowed, NotFound
 from core.study.course import plan_modules
-from core.study.credit import credit_for_session, total_credit
+from core.study.credit import credit_for_session, module_done, study_refusal, total_credit
 from core.study.enrolment import Enrolment, find_enrolment
 
 ZERO = timedelta(0)
@@ -129,13 +129,9 @@ async def _module_of(session: AsyncSession, plan_id: int, module_id: int) -> Cou
 
 
 def _require_open_window(enrolment: Enrolment, now: datetime) -> None:
-    state = enrolment.window.state(now)
-    if state != "open":
-        raise NotAllowed(
-            f"study.window_{state}",
-            start=enrolment.window.first_day,
-            end=enrolment.window.last_day,
-        )
+    refused = study_refusal(enrolment.window, now)
+    if refused is not None:
+        raise NotAllowed(refused, start=enrolment.window.first_day, end=enrolment.window.last_day)
 
 
 async def overview(db: Database, telegram_id: int, *, now: datetime, tz: ZoneInfo) -> StudyOverview:
@@ -153,7 +149,7 @@ async def overview(db: Database, telegram_id: int, *, now: datetime, tz: ZoneInf
                 title=m.title,
                 minutes=m.minutes,
                 credited_minutes=_minutes(credits[m.id]),
-                done=credits[m.id] >= timedelta(minutes=m.minutes),
+                done=module_done(credits[m.id], m.minutes),
                 is_open=opened is not None and opened.module_id == m.id,
             )
             for m in await plan_modules(session, enrolment.plan_id)
@@ -198,7 +194,7 @@ async def open_module(
             document_name=module.document_name,
             document_url=module.document_url,
             credited_minutes=_minutes(credits[module.id]),
-            done=credits[module.id] >= timedelta(minutes=module.minutes),
+            done=module_done(credits[module.id], module.minutes),
             left_open_title=left_open_title,
         )
         await uow.commit()

@@ -15,6 +15,7 @@ from core.rules import (
     Question,
     QuestionType,
     Window,
+    answers_revealed,
     attempt_deadline,
     best_score,
     can_assign_batch,
@@ -22,10 +23,12 @@ from core.rules import (
     credit_for_session,
     draw_attempt,
     examinable_levels,
+    module_done,
     passed,
     progress_bar,
     quiz_unlocked,
     score_attempt,
+    study_refusal,
     total_credit,
     validate_blueprint,
 )
@@ -229,3 +232,23 @@ def test_offline_batches_take_only_passers_and_never_overflow() -> None:
 
 def test_examiners_assess_levels_five_four_and_three() -> None:
     assert examinable_levels() == ("五级/初级工", "四级/中级工", "三级/高级工")
+
+
+def test_modules_open_only_inside_the_study_window() -> None:
+    assert study_refusal(STUDY, DURING) is None
+    assert study_refusal(STUDY, datetime(2024, 7, 29, 23, 59, tzinfo=SH)) == "study.window_not_yet"
+    assert study_refusal(STUDY, datetime(2024, 8, 27, 23, 59, tzinfo=SH)) is None  # the last day counts
+    assert study_refusal(STUDY, datetime(2024, 8, 28, 0, 0, tzinfo=SH)) == "study.window_closed"
+
+
+def test_a_module_is_done_once_its_whole_length_is_credited() -> None:
+    assert not module_done(timedelta(minutes=29, seconds=59), 30)
+    assert module_done(timedelta(minutes=30), 30)
+
+
+def test_correct_answers_show_only_after_the_study_window_closed() -> None:
+    assert not answers_revealed(STUDY, DURING)
+    assert not answers_revealed(STUDY, datetime(2024, 7, 1, tzinfo=SH))
+    after = datetime(2024, 8, 28, 0, 0, tzinfo=SH)
+    assert answers_revealed(STUDY, after)
+    assert not answers_revealed(STUDY, after, after_window=False)
