@@ -50,6 +50,8 @@ class BotApiEmulator:
         self.updates = UpdateQueue()
         # chats whose sends and edits fail as if Telegram were unreachable (an answer lost after its commit)
         self.unreachable_chats: set[int] = set()
+        # sends and edits to these chats wait until the event is set: a reply stuck on a slow network
+        self.held_chats: dict[int, asyncio.Event] = {}
         # setWebhook starts it; `webhook.targets = [url, …]` spreads deliveries round-robin over several bots
         self.webhook = WebhookPusher(self.updates, timeout=webhook_timeout, retry_base=webhook_retry_base)
         self.updates.on_change = self.webhook.wake
@@ -220,6 +222,10 @@ class BotApiEmulator:
             params, files = await read_params(request, upload_limit_for(name))
             if name.startswith(("send", "edit")) and params.get("chat_id") in self.unreachable_chats:
                 raise ApiError(502, "Bad Gateway")
+            chat = params.get("chat_id")
+            held = self.held_chats.get(chat) if isinstance(chat, int) else None
+            if held is not None and name.startswith(("send", "edit")):
+                await held.wait()
             result = await handler(self, params, files)
         except ApiError as exc:
             self.stats.errors_by_code[exc.code] += 1

@@ -209,3 +209,33 @@ async def test_a_new_emulator_numbering_updates_from_1_again_is_served_not_taken
         await again.stop()
         await fresh.stop()
     assert await records_of(db, 1) == 2
+
+
+async def test_an_update_still_in_hand_stays_unconfirmed_while_later_ones_are_answered(
+    bot: BotHarness, db: Database
+) -> None:
+    slow, quick = bot.user(3107, "张三"), bot.user(3108, "李四")
+    hold = asyncio.Event()
+    bot.emulator.held_chats[slow.id] = hold  # the reply to the slow person is stuck on the network
+    await slow.send_command("/help")
+    slow_update = slow.last_update_id
+    assert slow_update is not None
+    await asyncio.sleep(1.3)  # longer than the poller waits for a batch: it goes on to the next one
+    for _ in range(3):
+        await quick.send_command("/help")
+        assert "培训" in (await quick.next_message()).content
+    await quick.expect_silence(0.3)
+    # a crash now would lose the slow update if it were confirmed: Telegram still holds it, oldest first
+    pending = [int(u["update_id"]) for u in bot.emulator.updates.pending()]
+    assert pending and pending[0] == slow_update
+
+    hold.set()
+    assert "培训" in (await slow.next_message()).content
+    for _ in range(40):
+        if not bot.emulator.updates.pending():
+            break
+        await asyncio.sleep(0.05)
+    assert bot.emulator.updates.pending() == []  # all confirmed once it finished
+    await slow.expect_silence(0.3)  # handed out again while in hand, it was not handled twice
+    await quick.expect_silence(0.1)
+    assert await records_of(db, slow_update) <= 1
