@@ -86,6 +86,7 @@ from core.study.credit import (
 #   can_start_attempt: where a third attempt is refused (MAX_ATTEMPTS); attempt_deadline: the timer's end.
 #   draw_attempt, score_attempt, validate_blueprint: deterministic papers from the bank and blueprint.
 #   answers_revealed: a finished attempt's correct answers only once the study window has closed.
+#   redraw_due: a press one move behind is the move just recorded, pressed again: draw its screen again.
 # Step 7, 线下培训: can_assign_batch: only those who passed online, within the batch's capacity.
 # Step 8, 资格考试: examinable_levels: an examiner may examine levels 5, 4 and 3.
 from core.quiz.scoring import (
@@ -104,6 +105,7 @@ from core.quiz.scoring import (
     draw_attempt,
     examinable_levels,
     passed,
+    redraw_due,
     score_attempt,
     validate_blueprint,
 )
@@ -179,6 +181,7 @@ __all__ = [
     "progress_bar",
     "qualifies",
     "quiz_unlocked",
+    "redraw_due",
     "registration_window_unmet",
     "score_attempt",
     "skill_rank",

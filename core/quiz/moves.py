@@ -71,24 +71,32 @@ async def apply_move(
         if pressed.index != attempt.current_index:
             raise NotAllowed("quiz.stale_button")
         _answer(items[pressed.index], pressed)
-        if pressed.verb != TICK:
-            if pressed.index + 1 < total:
-                attempt.current_index = pressed.index + 1
-            else:
-                await session.flush()
-                return _review(attempt, items)
+        if pressed.verb != TICK and pressed.index + 1 < total:
+            attempt.current_index = pressed.index + 1
     elif pressed.verb == PREVIOUS:
         attempt.current_index = max(attempt.current_index - 1, 0)
-    elif pressed.verb == NEXT:
-        if attempt.current_index + 1 >= total:
-            return _review(attempt, items)
+    elif pressed.verb == NEXT and attempt.current_index + 1 < total:
         attempt.current_index += 1
     elif pressed.verb == GOTO:
         attempt.current_index = pressed.index
-    elif pressed.verb == REVIEW:
+    await session.flush()
+    return await screen_after(session, attempt, items, pressed)
+
+
+async def screen_after(
+    session: AsyncSession, attempt: QuizAttempt, items: list[AttemptItem], pressed: Press
+) -> Screen:
+    """The screen a move leads to, read from the attempt as the move left it, so it can be drawn again."""
+    total = len(items)
+    on_last = pressed.index + 1 >= total
+    if pressed.verb == REVIEW or (pressed.verb in (ANSWER, CONFIRM, NEXT) and on_last):
         return _review(attempt, items)
-    elif pressed.verb == ASK_SUBMIT:
+    if pressed.verb == ASK_SUBMIT:
         unanswered = sum(1 for i in items if i.chosen is None)
         return ConfirmScreen(attempt.id, attempt.revision, total, unanswered)
-    await session.flush()
     return await question_screen(session, attempt)
+
+
+async def redraw(session: AsyncSession, attempt: QuizAttempt, pressed: Press) -> Screen:
+    """The screen the press just recorded led to, unchanged: its reply may never have reached the person."""
+    return await screen_after(session, attempt, await items_of(session, attempt.id), pressed)

@@ -206,3 +206,10 @@ def examinable_levels() -> tuple[str, ...]:
 def answers_revealed(window: Window, now: datetime, *, after_window: bool = True) -> bool:
     """A finished attempt's correct answers show only once the study window has closed, never while open."""
     return after_window and window.state(now) == "closed"
+
+
+def redraw_due(pressed_revision: int, live_revision: int) -> bool:
+    """A press of the buttons one move behind the attempt is the move just recorded, pressed again (or
+    handed out again) because its reply never arrived: draw that reply again. Further behind, the person
+    has seen later screens, and it is only a late double tap."""
+    return pressed_revision + 1 == live_revision

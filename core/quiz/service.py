@@ -16,12 +16,13 @@ from core.db.models import Notice, Plan, QuizAttempt, Registration, User
 from core.errors import Conflict, NotAllowed
 from core.notices import outbox
 from core.notices.broadcast import QUIZ_RESULT_KIND
-from core.quiz.moves import apply_move
-from core.quiz.scoring import attempt_deadline, best_score, can_start_attempt, passed
+from core.quiz.moves import apply_move, redraw
+from core.quiz.scoring import attempt_deadline, best_score, can_start_attempt, passed, redraw_due
 from core.quiz.store import QUIZ_FLOW, Finished, draw_and_store, finish
 from core.quiz.views import (
     Press,
     QuestionScreen,
+    Redraw,
     ResultScreen,
     Screen,
     question_screen,
@@ -175,26 +176,6 @@ async def resume(
     return screen
 
 
-async def live_screen(
-    db: Database, telegram_id: int, message_id: int | None, *, now: datetime, tz: ZoneInfo
-) -> QuestionScreen | None:
-    """The open attempt's question as it stands if `message_id` carries its live buttons, else None.
-
-    A press saved before a crash whose redraw was lost is answered by redrawing that message unchanged.
-    """
-    async with db.uow() as uow:
-        session = uow.session
-        enrolment = await find_enrolment(session, telegram_id, tz, now)
-        attempt = next(
-            (a for a in await _attempts(session, enrolment.registration_id) if a.status == "open"), None
-        )
-        if attempt is None or message_id is None or attempt.message_id != message_id:
-            return None
-        if now >= attempt.deadline:  # handing it in says so in a new message
-            return None
-        return await question_screen(session, attempt)
-
-
 async def remember_message(db: Database, attempt_id: int, revision: int, message_id: int) -> None:
     """Record which message carries the attempt's live buttons (buttons elsewhere are stale)."""
     async with db.uow() as uow:
@@ -243,8 +224,11 @@ async def _time_out(session: AsyncSession, attempt: QuizAttempt, plan: Plan, now
     )
 
 
-async def press(db: Database, telegram_id: int, pressed: Press, *, now: datetime, tz: ZoneInfo) -> Screen:
-    """Apply one button press to the caller's own open attempt, after checking it is the live button."""
+async def press(
+    db: Database, telegram_id: int, pressed: Press, *, now: datetime, tz: ZoneInfo
+) -> Screen | Redraw:
+    """Apply one button press to the caller's own open attempt, after checking it is the live button; the
+    press just recorded, pressed again, gets its screen back to redraw (core.quiz.scoring.redraw_due)."""
     async with db.uow() as uow:
         session = uow.session
         attempt, plan = await _owned_attempt(session, telegram_id, pressed.attempt_id)
@@ -257,10 +241,34 @@ async def press(db: Database, telegram_id: int, pressed: Press, *, now: datetime
         if pressed.message_id != attempt.message_id:
             raise NotAllowed("quiz.stale_button")
         if pressed.revision != attempt.revision:
-            raise Conflict("quiz.already_recorded")
+            return await _recorded(session, attempt, pressed)
         screen = await apply_move(session, attempt, plan, pressed, now)
         await uow.commit()
     return screen
+
+
+async def _recorded(session: AsyncSession, attempt: QuizAttempt, pressed: Press) -> Redraw:
+    """A press already applied: its screen again if it was the latest move, else only "already recorded"."""
+    if redraw_due(pressed.revision, attempt.revision):
+        return Redraw(await redraw(session, attempt, pressed))
+    raise Conflict("quiz.already_recorded")
+
+
+async def press_again(
+    db: Database, telegram_id: int, pressed: Press, *, now: datetime
+) -> Redraw | None:
+    """A saved press handed out again after a crash: the screen it led to, changing nothing. None when the
+    attempt is over or its message no longer live (show where the person stands); Conflict when they went on.
+    """
+    async with db.uow() as uow:
+        session = uow.session
+        found = await _locked_attempt(session, pressed.attempt_id, telegram_id)
+        if found is None:
+            return None
+        attempt = found[0]
+        if attempt.status != "open" or now >= attempt.deadline or pressed.message_id != attempt.message_id:
+            return None
+        return await _recorded(session, attempt, pressed)
 
 
 async def due_attempts(db: Database) -> list[tuple[int, datetime]]:

@@ -76,6 +76,13 @@ Screen = QuestionScreen | ReviewScreen | ConfirmScreen | ResultScreen
 
 
 @dataclass(frozen=True, slots=True)
+class Redraw:
+    """A press already recorded: the screen it led to, to draw again, since that reply may have been lost."""
+
+    screen: Screen
+
+
+@dataclass(frozen=True, slots=True)
 class Press:
     """A button press as the callback data describes it; checked against the caller's own attempt."""
 

@@ -239,3 +239,35 @@ async def test_an_update_still_in_hand_stays_unconfirmed_while_later_ones_are_an
     await slow.expect_silence(0.3)  # handed out again while in hand, it was not handled twice
     await quick.expect_silence(0.1)
     assert await records_of(db, slow_update) <= 1
+
+
+async def test_a_quiz_answer_whose_redraw_was_lost_is_redrawn_when_the_person_presses_again(
+    bot: BotHarness, database_url: str, db: Database
+) -> None:
+    clock = await prepare(bot, database_url, 3109)
+    user = bot.user(3109)
+    await study_whole_course(user, clock)
+    key = await answer_key(database_url)
+    question = await answer_questions(user, await start_quiz(user), key, right=2, count=2)
+    assert "第 3/10 题" in (question.text or "")
+    kind, _stem, options = parse_question(question)
+    first = next(iter(options))
+    label = {"判断题": "正确", "多选题": f"☐ {first}"}.get(kind, first)
+    bot.emulator.unreachable_chats.add(user.id)  # the press is saved, then its redraw never arrives
+    await user.press(label, message_id=question.message_id)
+    lost = user.last_update_id
+    assert lost is not None
+    await until_recorded(db, lost)
+    bot.emulator.unreachable_chats.discard(user.id)
+
+    # still looking at question 3, the person presses the same button again: the screen comes back
+    toast = await user.press(label, message_id=question.message_id)
+    redrawn = await edited(user, question.message_id)
+    assert toast is not None and "已经记录过了" in (toast.text or "")
+    if kind == "多选题":  # ticked once, not toggled back off by the second press
+        assert "第 3/10 题" in (redrawn.text or "") and f"☑ {first}" in str(redrawn.reply_markup)
+        await user.press("确认本题答案", message_id=question.message_id)
+        redrawn = await edited(user, question.message_id)
+    assert "第 4/10 题" in (redrawn.text or "")
+    following = await answer_questions(user, redrawn, key, right=1, count=1)  # and simply goes on
+    assert "第 5/10 题" in (following.text or "")

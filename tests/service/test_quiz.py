@@ -12,7 +12,7 @@ from core.db import Database
 from core.db.models import AttemptItem, BankQuestion, OutboxMessage, QuizAttempt
 from core.errors import Conflict, DomainError, NotAllowed
 from core.quiz import service as quiz
-from core.quiz.views import Press, QuestionScreen, ResultScreen, ReviewScreen, Screen, result_text
+from core.quiz.views import Press, QuestionScreen, Redraw, ResultScreen, ReviewScreen, Screen, result_text
 from core.rules import QuestionType
 from core.study import service as study
 from tests.e2e.study_factories import SHANGHAI, FakeClock, correct_answers, make_candidate, make_plan
@@ -160,10 +160,18 @@ async def test_a_double_tap_answers_once_and_an_old_message_is_refused(db: Datab
     clock, _ = await ready(db, 607)
     screen = await begin(db, 607, clock)
     tap = press_of(screen, "t" if screen.type is QuestionType.MULTIPLE else "a", 0)
-    await quiz.press(db, 607, tap, now=clock(), tz=SHANGHAI)
-    with pytest.raises(Conflict) as again:
+    first = await quiz.press(db, 607, tap, now=clock(), tz=SHANGHAI)
+    # the same button again: nothing changes, and the screen the first tap led to comes back to redraw
+    again = await quiz.press(db, 607, tap, now=clock(), tz=SHANGHAI)
+    assert isinstance(again, Redraw) and again.screen == first
+    async with db.uow() as uow:
+        chosen = [i.chosen or i.draft for i in (await uow.session.scalars(select(AttemptItem))).all()]
+    assert sum(1 for c in chosen if c) == 1
+    assert isinstance(first, QuestionScreen)
+    await quiz.press(db, 607, press_of(first, "p"), now=clock(), tz=SHANGHAI)
+    with pytest.raises(Conflict) as late:  # two moves behind: the person has seen later screens
         await quiz.press(db, 607, tap, now=clock(), tz=SHANGHAI)
-    assert again.value.key == "quiz.already_recorded"
+    assert late.value.key == "quiz.already_recorded"
     resumed = await quiz.resume(db, 607, now=clock(), tz=SHANGHAI)
     assert isinstance(resumed, QuestionScreen)
     await quiz.remember_message(db, resumed.attempt_id, resumed.revision, MESSAGE + 1)

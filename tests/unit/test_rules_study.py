@@ -27,6 +27,7 @@ from core.rules import (
     passed,
     progress_bar,
     quiz_unlocked,
+    redraw_due,
     score_attempt,
     study_refusal,
     total_credit,
@@ -252,3 +253,9 @@ def test_correct_answers_show_only_after_the_study_window_closed() -> None:
     after = datetime(2024, 8, 28, 0, 0, tzinfo=SH)
     assert answers_revealed(STUDY, after)
     assert not answers_revealed(STUDY, after, after_window=False)
+
+
+def test_only_the_press_just_recorded_is_drawn_again() -> None:
+    assert redraw_due(4, 5)  # the move just recorded: its reply may have been lost
+    assert not redraw_due(3, 5)  # the person has seen a later screen since
+    assert not redraw_due(5, 5)  # the live button: applied, not redrawn

@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler
 
@@ -19,9 +19,8 @@ from core.errors import Conflict, DomainError
 from core.normalise import button_number
 from core.people.users import mark_blocked
 from core.quiz import service as quiz
-from core.quiz.moves import ANSWER, CONFIRM, TICK
 from core.quiz.store import QUIZ_FLOW
-from core.quiz.views import Press, QuestionScreen, ResultScreen
+from core.quiz.views import Press, QuestionScreen, Redraw, ResultScreen, Screen
 from core.texts import t
 from scheduler import quiz_deadlines
 
@@ -142,23 +141,38 @@ async def _send_current(update: Update, context: Context, *, answer: bool) -> No
     await _send_question(update, context, screen)
 
 
-async def on_press(update: Update, context: Context) -> None:
-    """Apply a question button to the caller's own attempt and redraw the message in place."""
-    query = update.callback_query
-    assert query is not None and query.from_user is not None and query.data is not None
-    match = _PRESS.fullmatch(query.data)
+def _pressed(query: CallbackQuery) -> Press | None:
+    """The press a question button carries, or None for data no question button has."""
+    match = _PRESS.fullmatch(query.data or "")
     if match is None:
-        await query.answer(t("quiz.stale_button"), show_alert=True)
-        return
-    message_id = query.message.message_id if query.message is not None else None
-    pressed = Press(
+        return None
+    return Press(
         attempt_id=button_number(match[1]),
         revision=button_number(match[2]),
         index=button_number(match[3]),
         verb=match[4],
         option=button_number(match[5]) if match[5] else None,
-        message_id=message_id,
+        message_id=query.message.message_id if query.message is not None else None,
     )
+
+
+async def _redraw(query: CallbackQuery, screen: Screen, services: BotServices) -> None:
+    """Draw a recorded press's screen again; "message is not modified" means it had arrived after all."""
+    text, keyboard = render(screen, services.settings.timezone)
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        log.info("redraw of user %s's question left as it was: %s", query.from_user.id, error)
+
+
+async def on_press(update: Update, context: Context) -> None:
+    """Apply a question button to the caller's own attempt and redraw the message in place."""
+    query = update.callback_query
+    assert query is not None and query.from_user is not None
+    pressed = _pressed(query)
+    if pressed is None:
+        await query.answer(t("quiz.stale_button"), show_alert=True)
+        return
     services = context.bot_data
     try:
         screen = await quiz.press(
@@ -169,6 +183,10 @@ async def on_press(update: Update, context: Context) -> None:
         return
     except DomainError as refused:
         await reply_error(update, refused)
+        return
+    if isinstance(screen, Redraw):  # pressed again: the answer to the first press may never have arrived
+        await _redraw(query, screen.screen, services)
+        await query.answer(t("quiz.already_recorded"))
         return
     if isinstance(screen, ResultScreen):
         log.info(
@@ -189,33 +207,22 @@ async def on_text_during_quiz(update: Update, context: Context, state: DialogSta
 
 
 async def replay(update: Update, context: Context, state: DialogState) -> None:
-    """Show the question a saved press led to: redraw its message, or send it anew if no message is live.
-
-    The live message is redrawn only where the press left a mark the person could not have gone past
-    without seeing: a tick (the same question, now ticked) or an answer that moved to another question.
-    An answer that stayed put (the last question) is left alone: by now that message may show the answer
-    sheet or the hand-in confirmation, which a redraw would undo, and its buttons still work.
-    """
-    assert update.effective_user is not None
+    """A saved press handed out again after a crash: draw the screen it led to, by the same revision check
+    as a press repeated by hand (core.quiz.scoring.redraw_due); one the person went past shows nothing."""
     services = context.bot_data
     query = update.callback_query
-    pressed = query.message.message_id if query is not None and query.message is not None else None
-    screen = await quiz.live_screen(
-        services.db, update.effective_user.id, pressed, now=services.clock(), tz=services.settings.timezone
-    )
-    if screen is None or query is None:
+    pressed = _pressed(query) if query is not None else None
+    if query is None or pressed is None:
         await _send_current(update, context, answer=False)
         return
-    match = _PRESS.fullmatch(query.data or "")
-    if match is None or not (
-        match[4] == TICK or (match[4] in (ANSWER, CONFIRM) and int(match[3]) != screen.index)
-    ):
-        return
-    text, keyboard = render(screen, services.settings.timezone)
     try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as error:  # "message is not modified": the redraw did reach the person
-        log.info("replay of user %s's question left as it was: %s", update.effective_user.id, error)
+        again = await quiz.press_again(services.db, query.from_user.id, pressed, now=services.clock())
+    except Conflict:
+        return
+    if again is None:
+        await _send_current(update, context, answer=False)
+        return
+    await _redraw(query, again.screen, services)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
