@@ -39,18 +39,18 @@ async def reply_to(user: EmulatedUser, text: str) -> BotMessage:
 
 
 async def answer(user: EmulatedUser, text: str) -> BotMessage:
-    """Send a valid answer: the bot confirms it (已保存) and then asks the next question."""
-    saved = await reply_to(user, text)
-    assert "已保存" in saved.content, saved.content
-    return await user.next_message()
+    """Send a valid answer: one message confirms it (已保存) and asks the next question."""
+    question = await reply_to(user, text)
+    assert question.content.startswith("已保存"), question.content
+    return question
 
 
 async def pick(user: EmulatedUser, label: str) -> BotMessage:
-    """Press a choice: the bot confirms it and asks the next question."""
+    """Press a choice: one message confirms it and asks the next question."""
     await user.press(label)
-    saved = await user.next_message()
-    assert "已保存" in saved.content, saved.content
-    return await user.next_message()
+    question = await user.next_message()
+    assert question.content.startswith("已保存"), question.content
+    return question
 
 
 async def give_consent(user: EmulatedUser) -> None:

@@ -237,9 +237,9 @@ async def test_two_messages_at_once_are_handled_in_order(
     await begin(user)
     await pick(user, RESIDENT)
     await asyncio.gather(user.send_text(resident_id_for(57, 5)), user.send_text("周八"))
-    replies = [(await user.next_message()).content for _ in range(4)]
-    assert "已保存「证件号码」" in replies[0] and "姓名" in replies[1]
-    assert "已保存「姓名」：周八" in replies[2] and "学历" in replies[3]
+    replies = [(await user.next_message()).content for _ in range(2)]
+    assert "已保存「证件号码」" in replies[0] and "姓名" in replies[0]
+    assert "已保存「姓名」：周八" in replies[1] and "学历" in replies[1]
     columns, step, _ = await state_of(db, 5007)
     assert (
         columns["id_number"] == resident_id_for(57, 5) and columns["name"] == "周八" and step == "education"
@@ -300,8 +300,8 @@ async def test_a_summary_edit_returns_to_the_summary(
     await user.press("修改手机号码")
     assert "手机号码" in (await user.next_message()).content
     await user.send_text("13900001111")
-    assert "已保存「手机号码」：13900001111" in (await user.next_message()).content
-    assert "个人信息核对" in (await user.next_message()).content
+    saved = (await user.next_message()).content
+    assert "已保存「手机号码」：13900001111" in saved and "个人信息核对" in saved
 
 
 async def test_an_unknown_command_inside_the_flow_is_not_taken_as_an_answer(

@@ -85,7 +85,6 @@ async def test_a_candidate_goes_from_start_to_a_submitted_registration(
     await user.next_message()
     await user.send_photo(jpeg())
     await user.next_message()
-    await user.next_message()
     await user.press("确认无误")
     await user.next_message()
 

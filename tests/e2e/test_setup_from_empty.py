@@ -123,7 +123,6 @@ async def candidate_registers(bot: BotHarness) -> None:
     await user.next_message()
     await user.send_photo(jpeg())
     await user.next_message()
-    await user.next_message()
     await user.press("确认无误")
     await user.next_message()
 

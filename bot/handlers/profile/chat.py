@@ -172,36 +172,39 @@ def _consent(screen: Screen, context: Context) -> tuple[str, InlineKeyboardMarku
     return text, InlineKeyboardMarkup(buttons)
 
 
+def _saved_note(screen: Screen) -> str | None:
+    """The 已保存 line for the answer just saved, if any."""
+    if screen.saved is None:
+        return None
+    if screen.saved == "photo":
+        return t("photos.saved")
+    note = t("profile.saved", label=LABELS[screen.saved], value=screen.view.values.get(screen.saved, ""))
+    if screen.saved == "id_number" and screen.view.derived_from_id:
+        note += "\n" + t(
+            "profile.derived", birth=screen.view.values["birth_date"], gender=screen.view.values["gender"]
+        )
+    return note
+
+
 async def _render(update: Update, context: Context, screen: Screen) -> None:
-    """Confirm what was saved, then ask the next question or show the summary."""
+    """Confirm what was saved and ask the next question (or show the summary) in one message per step."""
     assert update.effective_chat is not None
-    chat = update.effective_chat.id
-    if screen.saved is not None:
-        if screen.saved == "photo":
-            note = t("photos.saved")
-        else:
-            value = screen.view.values.get(screen.saved, "")
-            note = t("profile.saved", label=LABELS[screen.saved], value=value)
-        if screen.saved == "id_number" and screen.view.derived_from_id:
-            note += "\n" + t(
-                "profile.derived", birth=screen.view.values["birth_date"], gender=screen.view.values["gender"]
-            )
-        await context.bot.send_message(chat, note)
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
     if screen.step == "done":
         key = "profile.done" if screen.view.has_photo else "profile.done_no_photo"
-        await context.bot.send_message(chat, t(key), reply_markup=main_menu())
-        return
-    if screen.step.startswith("consent_"):
-        text, consent_markup = _consent(screen, context)
-        await context.bot.send_message(chat, text, reply_markup=consent_markup)
-        return
-    if screen.step == "summary":
+        text, markup = t(key), main_menu()
+    elif screen.step.startswith("consent_"):
+        text, markup = _consent(screen, context)
+    elif screen.step == "summary":
         text, markup = _summary(screen)
     else:
         text, markup = _question(screen)
         if screen.resumed:
             text = t("profile.resumed") + "\n\n" + text
-    await context.bot.send_message(chat, text, reply_markup=markup)
+    note = _saved_note(screen)
+    if note is not None:
+        text = note + "\n\n" + text
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 async def _open_render(update: Update, context: Context, screen: Screen) -> None:
