@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.routing import Routes
 from core.db.models.base import utcnow
 
 if TYPE_CHECKING:
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from bot.delivery import Delivery
     from bot.observe import Metrics
     from bot.polling import ConfirmingPoller
+    from bot.routing import Routes
     from bot.sandbox_session import SandboxSession
     from bot.webhook import WebhookReceiver
     from core.db import Database
@@ -36,7 +36,7 @@ class BotServices:
         self.web_runner: web.AppRunner | None = None
         self.web_port: int | None = None
         self.bot_username: str = ""
-        self.routes: Routes = Routes()
+        self._routes: Routes | None = None
         self.seed_demo: bool = False
         self.delivery: Delivery | None = None
         self.poller: ConfirmingPoller | None = None
@@ -63,6 +63,17 @@ class BotServices:
     @settings.setter
     def settings(self, value: Settings) -> None:
         self._settings = value
+
+    @property
+    def routes(self) -> Routes:
+        """Return the features' routes (menu items, flows, /start payloads) that build_application merged."""
+        if self._routes is None:
+            raise RuntimeError("routes used before build_application set them")
+        return self._routes
+
+    @routes.setter
+    def routes(self, value: Routes) -> None:
+        self._routes = value
 
     @property
     def is_leader(self) -> bool:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Awaitable, Callable
+from typing import Final, TypeVar
+
 from telegram import Update
 
 from core.errors import DomainError
@@ -9,6 +13,17 @@ from core.normalise import visible
 from core.texts import t
 
 STALE = "common.stale_button"
+
+T = TypeVar("T")
+
+
+class Refused(enum.Enum):
+    """What `served` returns when the service refused, distinct from any result (None included)."""
+
+    REFUSED = enum.auto()
+
+
+REFUSED: Final = Refused.REFUSED
 
 
 def error_text(error: DomainError) -> str:
@@ -25,6 +40,16 @@ async def reply_error(update: Update, error: DomainError) -> None:
         return
     if update.effective_message is not None:
         await update.effective_message.reply_text(text)
+
+
+async def served(update: Update, call: Awaitable[T] | Callable[[], Awaitable[T]]) -> T | Refused:
+    """Await a core service call and return its result, or answer its DomainError with `reply_error` and
+    return REFUSED; pass a lambda when building the call's arguments may itself be refused (button_number)."""
+    try:
+        return await (call() if callable(call) else call)
+    except DomainError as error:
+        await reply_error(update, error)
+        return REFUSED
 
 
 async def refuse_button(update: Update, error: DomainError) -> None:

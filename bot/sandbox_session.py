@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.sandbox_view import bot_message, user_message
 from core.clock import SandboxClock
 from emulator import BotApiEmulator, BotEvent, EmulatedUser, persist
+from emulator.chats import Chat
 from emulator.state import JSON
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class SandboxSession:
         for queue in self.queues:
             queue.put_nowait(item)
 
-    def _on_event(self, user: EmulatedUser, event: BotEvent) -> None:
+    def _on_event(self, user: Chat, event: BotEvent) -> None:
         persona = self.persona(user.id)
         if persona is None:
             return

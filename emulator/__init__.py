@@ -1,8 +1,7 @@
 """An in-process Telegram Bot API emulator for end-to-end tests, the sandbox and benchmarks."""
 
-from emulator.server import BotApiEmulator
 from emulator.state import BotEvent, BotFile, BotMessage, CallbackAnswer, EmulatorStats, InlineButton
-from emulator.user import EmulatedUser, NoBotReply
+from emulator.user import BotApiEmulator, EmulatedUser, NoBotReply
 
 __all__ = [
     "BotApiEmulator",

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from emulator.chats import Chat
+from emulator.host import Host
 from emulator.limits import MAX_CALLBACK_ANSWER_TEXT, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
 from emulator.markup import FormattedText, Markup, format_text, inline_only, parse_markup
 from emulator.params import ApiError, bad_request, require
 from emulator.state import JSON, BotMessage, CallbackAnswer, image_size
 from emulator.uploads import Files, bot_file, input_file
-from emulator.user import EmulatedUser
-
-if TYPE_CHECKING:
-    from emulator.server import BotApiEmulator
 
 
-def chat_user(emu: BotApiEmulator, params: dict[str, Any]) -> EmulatedUser:
+def chat_user(emu: Host, params: dict[str, Any]) -> Chat:
     chat_id = require(params, "chat_id")
     user = emu.users.get(chat_id) if isinstance(chat_id, int) else None
     if user is None:
@@ -29,7 +27,7 @@ def chat_user(emu: BotApiEmulator, params: dict[str, Any]) -> EmulatedUser:
     return user
 
 
-def _caption(emu: BotApiEmulator, params: dict[str, Any]) -> FormattedText | None:
+def _caption(emu: Host, params: dict[str, Any]) -> FormattedText | None:
     caption = params.get("caption")
     if caption is None or caption == "":
         return None
@@ -43,7 +41,7 @@ def _caption(emu: BotApiEmulator, params: dict[str, Any]) -> FormattedText | Non
     )
 
 
-def _message_text(emu: BotApiEmulator, params: dict[str, Any]) -> FormattedText:
+def _message_text(emu: Host, params: dict[str, Any]) -> FormattedText:
     formatted = format_text(
         require(params, "text"),
         params.get("parse_mode"),
@@ -66,7 +64,7 @@ def _caption_fields(caption: FormattedText | None) -> dict[str, Any]:
     }
 
 
-def _reply_to(user: EmulatedUser, params: dict[str, Any]) -> int | None:
+def _reply_to(user: Chat, params: dict[str, Any]) -> int | None:
     reply = params.get("reply_parameters")
     message_id: Any = (
         reply.get("message_id") if isinstance(reply, dict) else params.get("reply_to_message_id")
@@ -84,8 +82,8 @@ def _reply_to(user: EmulatedUser, params: dict[str, Any]) -> int | None:
 
 
 def _deliver(
-    emu: BotApiEmulator,
-    user: EmulatedUser,
+    emu: Host,
+    user: Chat,
     method: str,
     params: dict[str, Any],
     markup: Markup,
@@ -116,7 +114,7 @@ def _deliver(
     return emu.serialize(message, user)
 
 
-async def send_message(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
+async def send_message(emu: Host, params: dict[str, Any], files: Files) -> JSON:
     user = chat_user(emu, params)
     formatted = _message_text(emu, params)
     markup = parse_markup(params.get("reply_markup"))
@@ -133,9 +131,9 @@ async def send_message(emu: BotApiEmulator, params: dict[str, Any], files: Files
     )
 
 
-async def send_document(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
+async def send_document(emu: Host, params: dict[str, Any], files: Files) -> JSON:
     user = chat_user(emu, params)
-    stored = input_file(emu, params, files, "document", "documents")
+    stored = input_file(emu.files, params, files, "document", "documents")
     caption = _caption(emu, params)
     markup = parse_markup(params.get("reply_markup"))
     return _deliver(
@@ -149,9 +147,9 @@ async def send_document(emu: BotApiEmulator, params: dict[str, Any], files: File
     )
 
 
-async def send_photo(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
+async def send_photo(emu: Host, params: dict[str, Any], files: Files) -> JSON:
     user = chat_user(emu, params)
-    stored = input_file(emu, params, files, "photo", "photos")
+    stored = input_file(emu.files, params, files, "photo", "photos")
     width, height = image_size(stored.data)
     if stored.data and width == 0:
         raise bad_request("IMAGE_PROCESS_FAILED")
@@ -168,7 +166,7 @@ async def send_photo(emu: BotApiEmulator, params: dict[str, Any], files: Files) 
     )
 
 
-def _message_to_edit(emu: BotApiEmulator, params: dict[str, Any]) -> tuple[EmulatedUser, BotMessage]:
+def _message_to_edit(emu: Host, params: dict[str, Any]) -> tuple[Chat, BotMessage]:
     if params.get("inline_message_id"):
         raise bad_request("message to edit not found")
     user = chat_user(emu, params)
@@ -187,7 +185,7 @@ _NOT_MODIFIED = (
 )
 
 
-def _apply_edit(emu: BotApiEmulator, user: EmulatedUser, old: BotMessage, **changes: Any) -> JSON:
+def _apply_edit(emu: Host, user: Chat, old: BotMessage, **changes: Any) -> JSON:
     new = dataclasses.replace(old, **changes)
     compared = [key for key in changes if key not in ("html", "parse_mode")]
     if all(getattr(new, key) == getattr(old, key) for key in compared):
@@ -198,7 +196,7 @@ def _apply_edit(emu: BotApiEmulator, user: EmulatedUser, old: BotMessage, **chan
     return emu.serialize(new, user)
 
 
-async def edit_message_text(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
+async def edit_message_text(emu: Host, params: dict[str, Any], files: Files) -> JSON:
     user, message = _message_to_edit(emu, params)
     formatted = _message_text(emu, params)
     if message.text is None:
@@ -217,7 +215,7 @@ async def edit_message_text(emu: BotApiEmulator, params: dict[str, Any], files: 
     )
 
 
-async def edit_message_caption(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
+async def edit_message_caption(emu: Host, params: dict[str, Any], files: Files) -> JSON:
     user, message = _message_to_edit(emu, params)
     if message.document is None and message.photo is None:
         raise bad_request("there is no caption in the message to edit")
@@ -233,13 +231,13 @@ async def edit_message_caption(emu: BotApiEmulator, params: dict[str, Any], file
     )
 
 
-async def edit_message_reply_markup(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> JSON:
+async def edit_message_reply_markup(emu: Host, params: dict[str, Any], files: Files) -> JSON:
     user, message = _message_to_edit(emu, params)
     markup = inline_only(params.get("reply_markup"))
     return _apply_edit(emu, user, message, inline_keyboard=markup.inline, reply_markup=markup.inline_raw)
 
 
-async def delete_message(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> bool:
+async def delete_message(emu: Host, params: dict[str, Any], files: Files) -> bool:
     chat_id = require(params, "chat_id")
     user = emu.users.get(chat_id) if isinstance(chat_id, int) else None
     if user is None:
@@ -254,7 +252,7 @@ async def delete_message(emu: BotApiEmulator, params: dict[str, Any], files: Fil
     raise bad_request("message to delete not found")
 
 
-async def answer_callback_query(emu: BotApiEmulator, params: dict[str, Any], files: Files) -> bool:
+async def answer_callback_query(emu: Host, params: dict[str, Any], files: Files) -> bool:
     query_id = str(require(params, "callback_query_id"))
     entry = emu.callbacks.pop(query_id, None)
     if entry is None or time.monotonic() - entry[1] > emu.callback_query_ttl:

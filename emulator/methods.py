@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator import messages
+from emulator.host import Host
 from emulator.limits import MAX_DOCUMENT_UPLOAD, MAX_DOWNLOAD_SIZE, MAX_PHOTO_UPLOAD
 from emulator.params import UploadedFile, bad_request, require
 from emulator.state import JSON
 
-if TYPE_CHECKING:
-    from emulator.server import BotApiEmulator
-
-Handler = Callable[["BotApiEmulator", dict[str, Any], dict[str, UploadedFile]], Awaitable[Any]]
+Handler = Callable[[Host, dict[str, Any], dict[str, UploadedFile]], Awaitable[Any]]
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _CHAT_ACTIONS = frozenset(
     {
@@ -37,7 +35,7 @@ def upload_limit_for(method: str) -> int:
     return MAX_PHOTO_UPLOAD if method == "sendphoto" else MAX_DOCUMENT_UPLOAD
 
 
-async def get_me(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> JSON:
+async def get_me(emu: Host, params: dict[str, Any], files: Any) -> JSON:
     return {
         **emu.bot_user,
         "can_join_groups": True,
@@ -48,11 +46,11 @@ async def get_me(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> JSO
     }
 
 
-async def get_updates(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> list[JSON]:
+async def get_updates(emu: Host, params: dict[str, Any], files: Any) -> list[JSON]:
     return await emu.updates.get_updates(params)
 
 
-async def set_webhook(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
+async def set_webhook(emu: Host, params: dict[str, Any], files: Any) -> bool:
     url = str(params.get("url") or "")
     if url and not url.startswith("https://") and not url.startswith("http://"):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
@@ -79,7 +77,7 @@ async def set_webhook(emu: BotApiEmulator, params: dict[str, Any], files: Any) -
     return True
 
 
-async def delete_webhook(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
+async def delete_webhook(emu: Host, params: dict[str, Any], files: Any) -> bool:
     emu.updates.webhook_url = ""
     await emu.webhook.stop()
     if params.get("drop_pending_updates"):
@@ -87,11 +85,11 @@ async def delete_webhook(emu: BotApiEmulator, params: dict[str, Any], files: Any
     return True
 
 
-async def get_webhook_info(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> JSON:
+async def get_webhook_info(emu: Host, params: dict[str, Any], files: Any) -> JSON:
     return emu.updates.webhook_info()
 
 
-async def get_file(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> JSON:
+async def get_file(emu: Host, params: dict[str, Any], files: Any) -> JSON:
     stored = emu.files.get(str(require(params, "file_id")))
     if stored is None:
         raise bad_request("wrong file_id or the file is temporarily unavailable")
@@ -118,7 +116,7 @@ _SCOPE_TYPES = frozenset(
 )
 
 
-def _commands_key(emu: BotApiEmulator, params: dict[str, Any]) -> str:
+def _commands_key(emu: Host, params: dict[str, Any]) -> str:
     """``"default"``, ``"all_private_chats"``, ``"chat:42"``... plus ``"|lang"`` when a language is given.
 
     As on Telegram, an unknown scope type is refused, and so is a chat scope naming a chat the bot cannot see
@@ -143,7 +141,7 @@ def _commands_key(emu: BotApiEmulator, params: dict[str, Any]) -> str:
     return f"{key}|{language}" if language else key
 
 
-async def set_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
+async def set_my_commands(emu: Host, params: dict[str, Any], files: Any) -> bool:
     commands = params.get("commands")
     if not isinstance(commands, list):
         raise bad_request("commands is empty" if commands is None else "can't parse commands JSON object")
@@ -163,23 +161,23 @@ async def set_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: An
     return True
 
 
-async def get_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> list[JSON]:
+async def get_my_commands(emu: Host, params: dict[str, Any], files: Any) -> list[JSON]:
     return list(emu.commands.get(_commands_key(emu, params), []))
 
 
-async def delete_my_commands(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
+async def delete_my_commands(emu: Host, params: dict[str, Any], files: Any) -> bool:
     emu.commands.pop(_commands_key(emu, params), None)
     return True
 
 
-async def send_chat_action(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> bool:
+async def send_chat_action(emu: Host, params: dict[str, Any], files: Any) -> bool:
     messages.chat_user(emu, params)
     if params.get("action") not in _CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
     return True
 
 
-async def get_chat(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> JSON:
+async def get_chat(emu: Host, params: dict[str, Any], files: Any) -> JSON:
     chat_id = require(params, "chat_id")
     user = emu.users.get(chat_id) if isinstance(chat_id, int) else None
     if user is None:
@@ -188,7 +186,7 @@ async def get_chat(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> J
 
 
 def _constant(value: Any) -> Handler:
-    async def handler(emu: BotApiEmulator, params: dict[str, Any], files: Any) -> Any:
+    async def handler(emu: Host, params: dict[str, Any], files: Any) -> Any:
         return value() if callable(value) else value
 
     return handler

@@ -10,13 +10,11 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from emulator.host import Host, SavedHost
 from emulator.params import json_body
 from emulator.state import JSON, BotFile, BotMessage, InlineButton, StoredFile
-
-if TYPE_CHECKING:
-    from emulator.server import BotApiEmulator
 
 STATE_FILE = "emulator.json"
 FILES_DIR = "files"
@@ -40,7 +38,7 @@ def _message_out(message: BotMessage) -> JSON:
     return out
 
 
-def _attached(emu: BotApiEmulator, ref: JSON | None) -> BotFile | None:
+def _attached(emu: Host, ref: JSON | None) -> BotFile | None:
     if ref is None:
         return None
     stored = emu.files.get(str(ref["file_id"]))
@@ -58,7 +56,7 @@ def _attached(emu: BotApiEmulator, ref: JSON | None) -> BotFile | None:
     )
 
 
-def _message_in(emu: BotApiEmulator, raw: JSON) -> BotMessage:
+def _message_in(emu: Host, raw: JSON) -> BotMessage:
     fields: dict[str, Any] = dict(raw)
     fields["document"] = _attached(emu, raw.get("document"))
     fields["photo"] = _attached(emu, raw.get("photo"))
@@ -70,7 +68,7 @@ def _message_in(emu: BotApiEmulator, raw: JSON) -> BotMessage:
     return BotMessage(**fields)
 
 
-def save(emu: BotApiEmulator, folder: Path) -> None:
+def save(emu: Host, folder: Path) -> None:
     """Write the emulator's state into `folder` (files once each, the rest atomically)."""
     blobs = folder / FILES_DIR
     blobs.mkdir(parents=True, exist_ok=True)
@@ -111,7 +109,7 @@ def save(emu: BotApiEmulator, folder: Path) -> None:
     os.replace(temporary, folder / STATE_FILE)
 
 
-def load(emu: BotApiEmulator, folder: Path) -> bool:
+def load(emu: SavedHost, folder: Path) -> bool:
     """Fill a fresh emulator from `folder`; return False (changing nothing) if nothing was saved there."""
     path = folder / STATE_FILE
     if not path.exists():

@@ -1,28 +1,30 @@
-"""The aiohttp server speaking the Telegram Bot API, plus the emulator's public control API."""
+"""The aiohttp server speaking the Telegram Bot API, plus the emulator's control API over its chats."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 
 from aiohttp import web
 
+from emulator.chats import Chat, Listener
 from emulator.limits import MAX_DOCUMENT_UPLOAD, RateLimiter
 from emulator.methods import CANONICAL_NAMES, METHODS, upload_limit_for
 from emulator.params import ApiError, json_body, read_params
-from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, EmulatorStats, FileStore, message_json
+from emulator.state import JSON, BotMessage, CallbackAnswer, EmulatorStats, FileStore, message_json
 from emulator.updates import UpdateQueue
-from emulator.user import EmulatedUser
 from emulator.webhook import WebhookPusher
 
 _UNSET: Any = object()
+ChatT = TypeVar("ChatT", bound=Chat)
 
 
-class BotApiEmulator:
+class BotApiServer(Generic[ChatT]):
+    """The Bot API over HTTP, serving the chats in `users`; emulator.user.BotApiEmulator adds the users."""
+
     def __init__(
         self,
         token: str = "123456:TEST",
@@ -55,13 +57,13 @@ class BotApiEmulator:
         # setWebhook starts it; `webhook.targets = [url, …]` spreads deliveries round-robin over several bots
         self.webhook = WebhookPusher(self.updates, timeout=webhook_timeout, retry_base=webhook_retry_base)
         self.updates.on_change = self.webhook.wake
-        self.users: dict[int, EmulatedUser] = {}
+        self.users: dict[int, ChatT] = {}
         self.commands: dict[str, list[JSON]] = {}
-        self.callbacks: dict[str, tuple[EmulatedUser, float, asyncio.Future[CallbackAnswer]]] = {}
+        self.callbacks: dict[str, tuple[Chat, float, asyncio.Future[CallbackAnswer]]] = {}
         self._callback_seq = 0
         self._runner: web.AppRunner | None = None
         # called with (user, event) whenever the bot sends, edits or deletes a message (the sandbox page)
-        self.listeners: list[Callable[[EmulatedUser, BotEvent], None]] = []
+        self.listeners: list[Listener] = []
         self.port = 0
         self.host = "127.0.0.1"
         self.bot_user: JSON = {
@@ -106,7 +108,7 @@ class BotApiEmulator:
             runner, self._runner = self._runner, None
             await runner.cleanup()
 
-    async def __aenter__(self) -> BotApiEmulator:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -133,37 +135,6 @@ class BotApiEmulator:
     def disable_rate_limits(self) -> None:
         self.set_rate_limits(global_rate=None, per_chat_rate=None)
 
-    def user(
-        self,
-        user_id: int = 1001,
-        first_name: str = "张三",
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str | None = "zh-hans",
-        started: bool = False,
-    ) -> EmulatedUser:
-        existing = self.users.get(user_id)
-        if existing is not None:
-            if started:
-                existing.started = True
-            return existing
-        created = EmulatedUser(self, user_id, first_name, last_name, username, language_code, started)
-        self.users[user_id] = created
-        return created
-
-    def make_started_users(self, ids: Iterable[int], first_name: str = "用户") -> list[EmulatedUser]:
-        users = self.users
-        result: list[EmulatedUser] = []
-        for user_id in ids:
-            user = users.get(user_id)
-            if user is None:
-                user = EmulatedUser(self, user_id, first_name, started=True)
-                users[user_id] = user
-            else:
-                user.started = True
-            result.append(user)
-        return result
-
     def push_update(self, kind: str, payload: JSON) -> int:
         return self.updates.push(kind, payload)
 
@@ -171,7 +142,7 @@ class BotApiEmulator:
         """Hand an update out again, as Telegram does when a crashed bot had not confirmed it."""
         self.updates.redeliver(update_id)
 
-    def serialize(self, message: BotMessage, user: EmulatedUser) -> JSON:
+    def serialize(self, message: BotMessage, user: Chat) -> JSON:
         reply_to: JSON | None = None
         if message.reply_to_message_id is not None:
             original = user.user_messages.get(message.reply_to_message_id)
@@ -183,7 +154,7 @@ class BotApiEmulator:
         return message_json(message, self.bot_user, user.chat_json(), reply_to)
 
     def push_callback_query(
-        self, user: EmulatedUser, message: BotMessage, data: str
+        self, user: Chat, message: BotMessage, data: str
     ) -> asyncio.Future[CallbackAnswer]:
         self._callback_seq += 1
         query_id = f"{self.bot_id}{self._callback_seq:012d}"
@@ -206,9 +177,7 @@ class BotApiEmulator:
         body: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
         if exc.parameters:
             body["parameters"] = exc.parameters
-        return web.Response(
-            status=exc.code, body=json_body(body), content_type="application/json"
-        )
+        return web.Response(status=exc.code, body=json_body(body), content_type="application/json")
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         name = request.match_info["method"].lower()

@@ -10,9 +10,8 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from emulator.server import BotApiEmulator
 from emulator.state import BotEvent, BotFile, BotMessage
-from emulator.user import EmulatedUser, NoBotReply
+from emulator.user import BotApiEmulator, EmulatedUser, NoBotReply
 
 HELP = (
     "输入文字直接发送；/命令 参数 发送命令；数字 N 按下最近消息的第 N 个按钮；"

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import mimetypes
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.params import ApiError, UploadedFile, bad_request
-from emulator.state import BotFile, StoredFile
-
-if TYPE_CHECKING:
-    from emulator.server import BotApiEmulator
+from emulator.state import BotFile, FileStore, StoredFile
 
 Files = dict[str, UploadedFile]
 
 
-def input_file(
-    emu: BotApiEmulator, params: dict[str, Any], files: Files, field: str, kind: str
-) -> StoredFile:
+def input_file(store: FileStore, params: dict[str, Any], files: Files, field: str, kind: str) -> StoredFile:
     """The file a send method names in `field`: a new upload (attach:// or form field) or a known file id."""
     value = params.get(field)
     upload: UploadedFile | None = files.get(field)
@@ -33,9 +28,9 @@ def input_file(
         mime = upload.content_type
         if not mime or mime == "application/octet-stream":
             mime = (mimetypes.guess_type(name)[0] if name else None) or mime
-        return emu.files.add(upload.data, kind, name, mime)
+        return store.add(upload.data, kind, name, mime)
     if isinstance(value, str) and value:
-        stored = emu.files.get(value)
+        stored = store.get(value)
         if stored is not None:
             return stored
         raise bad_request("wrong file identifier/HTTP URL specified")

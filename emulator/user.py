@@ -1,17 +1,16 @@
-"""A simulated Telegram user chatting privately with the bot."""
+"""A simulated Telegram user chatting privately with the bot, and the emulator that holds them."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import time
-from collections import deque
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
-from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, EventKind, image_size, visible_commands
-
-if TYPE_CHECKING:
-    from emulator.server import BotApiEmulator
+from emulator.chats import Chat
+from emulator.server import BotApiServer
+from emulator.state import JSON, BotEvent, BotMessage, CallbackAnswer, image_size, visible_commands
 
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 
@@ -20,7 +19,9 @@ class NoBotReply(AssertionError, TimeoutError):
     """The bot did not do what the test waited for in time."""
 
 
-class EmulatedUser:
+class EmulatedUser(Chat):
+    """A chat driven from the user's side: send, press buttons, wait for what the bot does."""
+
     def __init__(
         self,
         emu: BotApiEmulator,
@@ -31,97 +32,13 @@ class EmulatedUser:
         language_code: str | None = "zh-hans",
         started: bool = False,
     ) -> None:
+        super().__init__(user_id, first_name, last_name, username, language_code, started, emu.listeners)
         self.emu = emu
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
-        self.started = started
-        self._blocked = False
-        self._next_message_id = 1
-        self.bot_messages: dict[int, BotMessage] = {}
-        self.user_messages: dict[int, JSON] = {}
-        self._events: deque[BotEvent] = deque()
-        self._seq = 0
-        self._signal: asyncio.Event | None = None
-        self._reply_keyboard: list[list[str]] | None = None
-        self._reply_keyboard_one_time = False
-        self.last_update_id: int | None = None  # of their latest message or press, for redeliver()
 
-    # ----- identity -------------------------------------------------------------------------
     @property
     def command_menu(self) -> list[str]:
         """The command names this user's client lists in its menu (chat scope, else the wider ones)."""
         return [c["command"] for c in visible_commands(self.emu.commands, self.id, self.language_code)]
-
-    def user_json(self) -> JSON:
-        out: JSON = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name:
-            out["last_name"] = self.last_name
-        if self.username:
-            out["username"] = self.username
-        if self.language_code:
-            out["language_code"] = self.language_code
-        return out
-
-    def chat_json(self) -> JSON:
-        out: JSON = {"id": self.id, "type": "private", "first_name": self.first_name}
-        if self.last_name:
-            out["last_name"] = self.last_name
-        if self.username:
-            out["username"] = self.username
-        return out
-
-    def allocate_message_id(self) -> int:
-        message_id = self._next_message_id
-        self._next_message_id += 1
-        return message_id
-
-    def peek_message_id(self) -> int:
-        """The id the next message in this chat will get."""
-        return self._next_message_id
-
-    def skip_message_ids(self, next_id: int) -> None:
-        """Continue numbering this chat after an earlier run's messages."""
-        self._next_message_id = max(self._next_message_id, next_id)
-
-    # ----- state seen by tests ------------------------------------------------------------------
-    @property
-    def blocked(self) -> bool:
-        return self._blocked
-
-    def block(self) -> None:
-        self._blocked = True
-
-    def unblock(self) -> None:
-        self._blocked = False
-
-    @property
-    def messages(self) -> list[BotMessage]:
-        return list(self.bot_messages.values())
-
-    @property
-    def last_message(self) -> BotMessage | None:
-        return next(reversed(self.bot_messages.values()), None)
-
-    @property
-    def reply_keyboard(self) -> list[list[str]] | None:
-        return self._reply_keyboard
-
-    def set_reply_keyboard(self, labels: list[list[str]] | None, one_time: bool = False) -> None:
-        self._reply_keyboard = labels
-        self._reply_keyboard_one_time = one_time
-
-    def record(self, kind: EventKind, message: BotMessage) -> None:
-        """Called by the emulator whenever the bot sends, edits or deletes a message here."""
-        self._seq += 1
-        event = BotEvent(kind=kind, message=message, seq=self._seq)
-        self._events.append(event)
-        if self._signal is not None:
-            self._signal.set()
-        for listener in self.emu.listeners:
-            listener(self, event)
 
     def menu_commands(self) -> list[JSON]:
         """The command menu this chat shows: its own scope first, then private chats, then the default."""
@@ -308,3 +225,38 @@ class EmulatedUser:
                 f"  {e.kind} #{e.message.message_id}: {e.message.content[:80]!r}" for e in fresh
             )
             raise AssertionError(f"user {self.id}: expected silence but the bot did:\n{shown}")
+
+
+class BotApiEmulator(BotApiServer[EmulatedUser]):
+    """The Bot API server with the simulated users chatting with the bot: what tests and the sandbox start."""
+
+    def user(
+        self,
+        user_id: int = 1001,
+        first_name: str = "张三",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "zh-hans",
+        started: bool = False,
+    ) -> EmulatedUser:
+        existing = self.users.get(user_id)
+        if existing is not None:
+            if started:
+                existing.started = True
+            return existing
+        created = EmulatedUser(self, user_id, first_name, last_name, username, language_code, started)
+        self.users[user_id] = created
+        return created
+
+    def make_started_users(self, ids: Iterable[int], first_name: str = "用户") -> list[EmulatedUser]:
+        users = self.users
+        result: list[EmulatedUser] = []
+        for user_id in ids:
+            user = users.get(user_id)
+            if user is None:
+                user = EmulatedUser(self, user_id, first_name, started=True)
+                users[user_id] = user
+            else:
+                user.started = True
+            result.append(user)
+        return result

@@ -9,12 +9,11 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import Context
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
 from core import archive
 from core.archive import Archive
 from core.certificates import examiners
-from core.errors import DomainError
 from core.texts import t
 
 
@@ -104,13 +103,12 @@ async def export_examiners(update: Update, context: Context) -> None:
     """/examiners_export: the examiner database as Excel, staff only."""
     services = context.bot_data
     assert update.effective_message is not None
-    try:
-        workbook, count = await examiners.export_examiners(
-            services.db, identity(update), services.settings.staff_ids
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+    exported = await served(
+        update, examiners.export_examiners(services.db, identity(update), services.settings.staff_ids)
+    )
+    if exported is REFUSED:
         return
+    workbook, count = exported
     if count == 0:
         await update.effective_message.reply_text(t("certs.examiner.export_empty"))
         return

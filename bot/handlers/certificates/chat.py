@@ -10,12 +10,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
 from core.certificates import mailing
 from core.certificates import service as certificates
 from core.certificates.service import Verification
-from core.errors import DomainError
 from core.texts import t
 
 
@@ -36,10 +35,8 @@ async def show_certificate(update: Update, context: Context) -> None:
     services = context.bot_data
     assert update.effective_message is not None
     who = identity(update)
-    try:
-        document = await certificates.my_certificate(services.db, who)
-    except DomainError as error:
-        await reply_error(update, error)
+    document = await served(update, certificates.my_certificate(services.db, who))
+    if document is REFUSED:
         return
     if document.revoked:
         await update.effective_message.reply_text(t("certs.cert.revoked_caption", number=document.number))
@@ -64,10 +61,7 @@ async def show_certificate(update: Update, context: Context) -> None:
 async def request_mail(update: Update, context: Context) -> None:
     """The 申请邮寄纸质证书 button: open the postal form."""
     assert update.callback_query is not None
-    try:
-        await mailing.start_request(context.bot_data.db, identity(update))
-    except DomainError as error:
-        await reply_error(update, error)
+    if await served(update, mailing.start_request(context.bot_data.db, identity(update))) is REFUSED:
         return
     await update.callback_query.answer()
     assert update.effective_chat is not None
@@ -82,10 +76,8 @@ async def verify(update: Update, context: Context) -> None:
     if not args:
         await update.effective_message.reply_text(t("certs.verify.usage"))
         return
-    try:
-        result = await certificates.verify(services.db, "".join(args))
-    except DomainError as error:
-        await reply_error(update, error)
+    result = await served(update, certificates.verify(services.db, "".join(args)))
+    if result is REFUSED:
         return
     await update.effective_message.reply_text(verification_text(result, services.settings.timezone))
 
@@ -98,12 +90,13 @@ async def revoke(update: Update, context: Context) -> None:
     if len(args) < 2:
         await update.effective_message.reply_text(t("certs.revoke.usage"))
         return
-    try:
-        done = await certificates.revoke(
+    done = await served(
+        update,
+        certificates.revoke(
             services.db, identity(update), services.settings.staff_ids, args[0], " ".join(args[1:])
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if done is REFUSED:
         return
     await update.effective_message.reply_text(t("certs.revoke.done", number=done.number, reason=done.reason))
     await notify(

@@ -9,11 +9,10 @@ from bot.context import Context
 from bot.handlers.offline.batches import reply_lines
 from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
 from core.certificates import mailing
 from core.db.dialogs import DialogState
-from core.errors import DomainError
 from core.texts import t
 
 
@@ -21,10 +20,8 @@ async def show_mailing(update: Update, context: Context) -> None:
     """邮寄服务: the requests with address, state and tracking number, and the button to ask for one."""
     message = update.effective_message
     assert message is not None
-    try:
-        view = await mailing.overview(context.bot_data.db, identity(update))
-    except DomainError as error:
-        await reply_error(update, error)
+    view = await served(update, mailing.overview(context.bot_data.db, identity(update)))
+    if view is REFUSED:
         return
     if view.certificate_no is None:
         await message.reply_text(t("documents.mail.no_certificate"))
@@ -67,10 +64,8 @@ async def on_answer(update: Update, context: Context, state: DialogState) -> Non
     if message.text is None:
         await message.reply_text(t(f"certs.mail.ask_{state.step}"))
         return
-    try:
-        step = await mailing.answer(context.bot_data.db, identity(update), message.text)
-    except DomainError as error:
-        await reply_error(update, error)
+    step = await served(update, mailing.answer(context.bot_data.db, identity(update), message.text))
+    if step is REFUSED:
         return
     if step.next_field is not None:
         await message.reply_text(t(f"certs.mail.ask_{step.next_field}"))
@@ -93,10 +88,8 @@ async def pending(update: Update, context: Context) -> None:
     """/mail_pending: requests still to post."""
     services = context.bot_data
     assert update.effective_message is not None
-    try:
-        views = await mailing.pending(services.db, identity(update), services.settings.staff_ids)
-    except DomainError as error:
-        await reply_error(update, error)
+    views = await served(update, mailing.pending(services.db, identity(update), services.settings.staff_ids))
+    if views is REFUSED:
         return
     if not views:
         await update.effective_message.reply_text(t("certs.mail.pending_none"))
@@ -121,12 +114,13 @@ async def sent(update: Update, context: Context) -> None:
     """/mail_sent 申请编号 快递单号: record the posting and tell the holder."""
     services = context.bot_data
     assert update.effective_message is not None
-    try:
-        view = await mailing.mark_sent(
+    view = await served(
+        update,
+        mailing.mark_sent(
             services.db, identity(update), services.settings.staff_ids, list(context.args or [])
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if view is REFUSED:
         return
     await update.effective_message.reply_text(t("certs.mail.sent", id=view.id, tracking=view.tracking_no))
     await notify(

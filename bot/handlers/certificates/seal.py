@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
 from bot.handlers.staff_common import button, callback_parts, reply, staff_ids, stale, who
-from bot.replies import reply_error
+from bot.replies import REFUSED, reply_error, served
 from bot.routing import Routes
 from core.certificates import seals
 from core.certificates.seal_image import check_declared_size
@@ -19,10 +19,8 @@ from core.texts import t
 
 async def start(update: Update, context: Context) -> None:
     """/seal: say what a good seal file is; the next document is taken as the seal."""
-    try:
-        status = await seals.start_upload(context.bot_data.db, who(update), staff_ids(context))
-    except DomainError as error:
-        await reply_error(update, error)
+    status = await served(update, seals.start_upload(context.bot_data.db, who(update), staff_ids(context)))
+    if status is REFUSED:
         return
     key = "documents.seal.ask_replace" if status.in_use else "documents.seal.ask_first"
     await reply(update, t(key))
@@ -45,10 +43,8 @@ async def on_upload(update: Update, context: Context, state: DialogState) -> Non
         await reply_error(update, error)
         return
     data = bytes(await (await message.document.get_file()).download_as_bytearray())
-    try:
-        preview = await seals.receive(context.bot_data.db, who(update), staff_ids(context), data)
-    except DomainError as error:
-        await reply_error(update, error)
+    preview = await served(update, seals.receive(context.bot_data.db, who(update), staff_ids(context), data))
+    if preview is REFUSED:
         return
     keyboard = InlineKeyboardMarkup([[button("documents.seal.confirm_button", f"seal:ok:{preview.seal_id}")]])
     await message.reply_photo(
@@ -64,10 +60,11 @@ async def on_confirm(update: Update, context: Context) -> None:
     if parts is None or not parts[0].isdigit():
         await stale(update)
         return
-    try:
-        await seals.confirm(context.bot_data.db, who(update), staff_ids(context), button_number(parts[0]))
-    except DomainError as error:
-        await reply_error(update, error)
+    done = await served(
+        update,
+        lambda: seals.confirm(context.bot_data.db, who(update), staff_ids(context), button_number(parts[0])),
+    )
+    if done is REFUSED:
         return
     await reply(update, t("documents.seal.confirmed"))
 

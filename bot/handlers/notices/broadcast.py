@@ -7,10 +7,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
 from core.db.dialogs import DialogState
-from core.errors import DomainError
 from core.normalise import button_number
 from core.notices import broadcast
 from core.notices import reports as broadcast_reports
@@ -53,10 +52,8 @@ def _preview_markup() -> InlineKeyboardMarkup:
 
 async def start(update: Update, context: Context) -> None:
     """/broadcast: open a draft."""
-    try:
-        await broadcast.start(context.bot_data.db, identity(update), _staff_ids(context))
-    except DomainError as error:
-        await reply_error(update, error)
+    done = await served(update, broadcast.start(context.bot_data.db, identity(update), _staff_ids(context)))
+    if done is REFUSED:
         return
     await _say(update, t("notices.broadcast.start"))
 
@@ -72,21 +69,20 @@ async def compose(update: Update, context: Context, state: DialogState) -> None:
         text = message.caption or ""
     else:
         text = message.text or ""
-    try:
-        await broadcast.compose(context.bot_data.db, identity(update), _staff_ids(context), text, document)
-    except DomainError as error:
-        await reply_error(update, error)
+    done = await served(
+        update, broadcast.compose(context.bot_data.db, identity(update), _staff_ids(context), text, document)
+    )
+    if done is REFUSED:
         return
     await _say(update, t("notices.broadcast.choose_audience"), _kinds())
 
 
 async def _preview(update: Update, context: Context, audience: Audience) -> None:
-    try:
-        preview = await broadcast.choose_audience(
-            context.bot_data.db, identity(update), _staff_ids(context), audience
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+    preview = await served(
+        update,
+        broadcast.choose_audience(context.bot_data.db, identity(update), _staff_ids(context), audience),
+    )
+    if preview is REFUSED:
         return
     document = (
         t("notices.broadcast.preview_document", name=preview.document_name) if preview.document_name else ""
@@ -110,10 +106,10 @@ async def pick_kind(update: Update, context: Context) -> None:
     if kind in ("all", "liaisons"):
         await _preview(update, context, Audience(kind))
         return
-    try:
-        options = await broadcast.choices(context.bot_data.db, identity(update), _staff_ids(context), kind)
-    except DomainError as error:
-        await reply_error(update, error)
+    options = await served(
+        update, broadcast.choices(context.bot_data.db, identity(update), _staff_ids(context), kind)
+    )
+    if options is REFUSED:
         return
     rows = [
         [InlineKeyboardButton(option.label[:60], callback_data=f"{PREFIX}a:{kind}:{option.ref}")]
@@ -136,10 +132,10 @@ async def pick_ref(update: Update, context: Context) -> None:
 async def confirm(update: Update, context: Context) -> None:
     """bc:ok: queue it and wake the delivery worker."""
     services = context.bot_data
-    try:
-        queued = await broadcast.confirm(services.db, identity(update), _staff_ids(context), services.clock())
-    except DomainError as error:
-        await reply_error(update, error)
+    queued = await served(
+        update, broadcast.confirm(services.db, identity(update), _staff_ids(context), services.clock())
+    )
+    if queued is REFUSED:
         return
     if services.delivery is not None:
         services.delivery.wake()
@@ -148,20 +144,18 @@ async def confirm(update: Update, context: Context) -> None:
 
 async def cancel(update: Update, context: Context) -> None:
     """bc:no: drop the draft."""
-    try:
-        await broadcast.cancel(context.bot_data.db, identity(update), _staff_ids(context))
-    except DomainError as error:
-        await reply_error(update, error)
+    done = await served(update, broadcast.cancel(context.bot_data.db, identity(update), _staff_ids(context)))
+    if done is REFUSED:
         return
     await _say(update, t("notices.broadcast.cancelled"))
 
 
 async def reports(update: Update, context: Context) -> None:
     """/broadcasts: the latest notices with their delivery reports."""
-    try:
-        items = await broadcast_reports.recent(context.bot_data.db, identity(update), _staff_ids(context))
-    except DomainError as error:
-        await reply_error(update, error)
+    items = await served(
+        update, broadcast_reports.recent(context.bot_data.db, identity(update), _staff_ids(context))
+    )
+    if items is REFUSED:
         return
     if not items:
         await _say(update, t("notices.broadcast.list_empty"))
@@ -191,12 +185,13 @@ async def one_report(update: Update, context: Context) -> None:
     if not raw.isdigit():
         await update.callback_query.answer(t("common.stale_button"), show_alert=True)
         return
-    try:
-        item = await broadcast_reports.report(
+    item = await served(
+        update,
+        lambda: broadcast_reports.report(
             context.bot_data.db, identity(update), _staff_ids(context), button_number(raw)
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if item is REFUSED:
         return
     await _say(update, broadcast_reports.report_text(item))
 

@@ -8,9 +8,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Context
 from bot.delivery import ACK_PREFIX
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
-from core.errors import DomainError
 from core.normalise import button_number
 from core.notices import service as notices
 from core.texts import t
@@ -24,12 +23,13 @@ async def acknowledge(update: Update, context: Context) -> None:
     if not raw.isdigit():
         await query.answer(t("common.stale_button"), show_alert=True)
         return
-    try:
-        done = await notices.acknowledge(
+    done = await served(
+        update,
+        lambda: notices.acknowledge(
             context.bot_data.db, identity(update), button_number(raw), context.bot_data.clock()
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if done is REFUSED:
         return
     await query.answer(t("notices.ack.already" if done.already else "notices.ack.done"))
 

@@ -10,10 +10,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.staff_common import callback_parts, notify, reply, stale
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
 from core.db.dialogs import DialogState
-from core.errors import DomainError
 from core.normalise import button_number
 from core.offline import batch_dialog, batches
 from core.offline.batch_dialog import BatchDraft
@@ -54,10 +53,10 @@ async def new_batch(update: Update, context: Context) -> None:
     """/batch_new: a dialog, starting with one button per plan."""
     services = context.bot_data
     assert update.effective_message is not None
-    try:
-        plans = await batch_dialog.start(services.db, identity(update), services.settings.staff_ids)
-    except DomainError as error:
-        await reply_error(update, error)
+    plans = await served(
+        update, batch_dialog.start(services.db, identity(update), services.settings.staff_ids)
+    )
+    if plans is REFUSED:
         return
     rows = [[InlineKeyboardButton(f"{p.plan_no} {p.name}"[:60], callback_data=f"bn:p:{p.id}")] for p in plans]
     await update.effective_message.reply_text(
@@ -148,10 +147,10 @@ async def list_batches(update: Update, context: Context) -> None:
     """/batches: every offline batch with seats taken."""
     services = context.bot_data
     assert update.effective_message is not None
-    try:
-        views = await batches.list_batches(services.db, identity(update), services.settings.staff_ids)
-    except DomainError as error:
-        await reply_error(update, error)
+    views = await served(
+        update, batches.list_batches(services.db, identity(update), services.settings.staff_ids)
+    )
+    if views is REFUSED:
         return
     if not views:
         await update.effective_message.reply_text(
@@ -168,16 +167,20 @@ async def assign(update: Update, context: Context) -> None:
     services = context.bot_data
     assert update.effective_message is not None
     args = list(context.args or [])
-    try:
-        if not args:
-            await update.effective_message.reply_text(t("offline.batch.assign_usage"))
-            return
-        batch_id = batches.parse_batch_id(args[0])
-        report = await batches.assign(
-            services.db, identity(update), services.settings.staff_ids, batch_id, " ".join(args[1:]) or None
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+    if not args:
+        await update.effective_message.reply_text(t("offline.batch.assign_usage"))
+        return
+    report = await served(
+        update,
+        lambda: batches.assign(
+            services.db,
+            identity(update),
+            services.settings.staff_ids,
+            batches.parse_batch_id(args[0]),
+            " ".join(args[1:]) or None,
+        ),
+    )
+    if report is REFUSED:
         return
     view = report.batch
     text = t(

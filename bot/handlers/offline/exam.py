@@ -9,7 +9,7 @@ from bot.context import Context
 from bot.handlers.review.templates import template_keyboard
 from bot.handlers.staff_common import notify
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, reply_error, served
 from bot.routing import Routes
 from core.certificates.service import Issuer
 from core.db.dialogs import DialogState
@@ -43,17 +43,18 @@ async def record(update: Update, context: Context) -> None:
     """/result 准考证号或证件号码 成绩 合格|不合格 [考评等级]"""
     services = context.bot_data
     today = services.clock().astimezone(services.settings.timezone).date()
-    try:
-        report = await exam.record_result(
+    report = await served(
+        update,
+        exam.record_result(
             services.db,
             identity(update),
             services.settings.staff_ids,
             list(context.args or []),
             today,
             _issuer(context),
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if report is REFUSED:
         return
     await _announce(update, context, report)
 
@@ -62,10 +63,8 @@ async def start_import(update: Update, context: Context) -> None:
     """/results_import: ask for the results sheet."""
     services = context.bot_data
     assert update.effective_message is not None
-    try:
-        await exam.open_import(services.db, identity(update), services.settings.staff_ids)
-    except DomainError as error:
-        await reply_error(update, error)
+    done = await served(update, exam.open_import(services.db, identity(update), services.settings.staff_ids))
+    if done is REFUSED:
         return
     await update.effective_message.reply_text(
         t("offline.exam.import_prompt"), reply_markup=template_keyboard("results")
@@ -88,8 +87,9 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     today = services.clock().astimezone(services.settings.timezone).date()
-    try:
-        report = await exam.import_results(
+    report = await served(
+        update,
+        exam.import_results(
             services.db,
             identity(update),
             services.settings.staff_ids,
@@ -97,9 +97,9 @@ async def on_file(update: Update, context: Context, state: DialogState) -> None:
             document.file_name or t("offline.exam.default_filename"),
             today,
             _issuer(context),
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if report is REFUSED:
         return
     await _announce(update, context, report)
 

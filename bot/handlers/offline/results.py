@@ -9,9 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
 from bot.handlers.quiz.views import answer_sheet_texts
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
-from core.errors import DomainError
 from core.normalise import button_number
 from core.offline.results import Results, results
 from core.quiz.review import attempt_review
@@ -76,16 +75,18 @@ async def show_answer_sheet(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
     services = context.bot_data
-    try:
-        review = await attempt_review(
+    raw = query.data.removeprefix("rs:")
+    review = await served(
+        update,
+        lambda: attempt_review(
             services.db,
             query.from_user.id,
-            button_number(query.data.removeprefix("rs:")),
+            button_number(raw),
             now=services.clock(),
             tz=services.settings.timezone,
-        )
-    except DomainError as refused:
-        await reply_error(update, refused)
+        ),
+    )
+    if review is REFUSED:
         return
     await query.answer()
     for text in answer_sheet_texts(review):

@@ -8,10 +8,9 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.offline.batches import reply_lines
 from bot.handlers.start import identity
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
 from core.db.dialogs import DialogState
-from core.errors import DomainError
 from core.offline import tickets
 from core.offline.batches import parse_batch_id
 from core.texts import t
@@ -20,13 +19,12 @@ from core.texts import t
 async def show_ticket(update: Update, context: Context) -> None:
     """Send the candidate's admission ticket as a PDF."""
     assert update.effective_message is not None
-    try:
-        settings = context.bot_data.settings
-        document = await tickets.my_ticket(
-            context.bot_data.db, identity(update), settings.timezone, settings.issuer_name
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+    settings = context.bot_data.settings
+    document = await served(
+        update,
+        tickets.my_ticket(context.bot_data.db, identity(update), settings.timezone, settings.issuer_name),
+    )
+    if document is REFUSED:
         return
     await update.effective_message.reply_document(
         document.pdf,
@@ -40,15 +38,16 @@ async def open_checkin(update: Update, context: Context) -> None:
     services = context.bot_data
     assert update.effective_message is not None
     args = list(context.args or [])
-    try:
-        if len(args) != 1:
-            await update.effective_message.reply_text(t("offline.checkin.usage"))
-            return
-        view = await tickets.open_checkin(
+    if len(args) != 1:
+        await update.effective_message.reply_text(t("offline.checkin.usage"))
+        return
+    view = await served(
+        update,
+        lambda: tickets.open_checkin(
             services.db, identity(update), services.settings.staff_ids, parse_batch_id(args[0])
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if view is REFUSED:
         return
     await update.effective_message.reply_text(
         t(
@@ -64,12 +63,13 @@ async def open_checkin(update: Update, context: Context) -> None:
 async def _check(update: Update, context: Context, code: str) -> None:
     services = context.bot_data
     assert update.effective_message is not None
-    try:
-        done = await tickets.check_in(
+    done = await served(
+        update,
+        tickets.check_in(
             services.db, identity(update), services.settings.staff_ids, code, services.settings.timezone
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if done is REFUSED:
         return
     await update.effective_message.reply_text(
         t(
@@ -108,14 +108,18 @@ async def absent(update: Update, context: Context) -> None:
     services = context.bot_data
     assert update.effective_message is not None
     args = list(context.args or [])
-    try:
-        batch_id = parse_batch_id(args[0]) if args else None
-        view, missing = await tickets.absentees(
-            services.db, identity(update), services.settings.staff_ids, batch_id
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+    found = await served(
+        update,
+        lambda: tickets.absentees(
+            services.db,
+            identity(update),
+            services.settings.staff_ids,
+            parse_batch_id(args[0]) if args else None,
+        ),
+    )
+    if found is REFUSED:
         return
+    view, missing = found
     if not missing:
         await update.effective_message.reply_text(
             t("offline.checkin.absent_none", id=view.id, name=view.name, assigned=view.assigned)

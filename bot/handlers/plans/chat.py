@@ -16,10 +16,9 @@ from bot.handlers.plans.views import (
     prompt_text,
 )
 from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
 from core.db.dialogs import DialogState
-from core.errors import DomainError
 from core.normalise import button_number
 from core.plans import dialog as plan_dialog
 from core.plans import service as plans
@@ -66,17 +65,18 @@ async def _saved(update: Update, context: Context, change: PlanChange) -> None:
 async def show_list(update: Update, context: Context, *, archived: bool = False) -> None:
     """/plans: open, upcoming and closed plans with their counts (archived ones on request)."""
     services = context.bot_data
-    try:
-        views = await plans.list_plans(
+    views = await served(
+        update,
+        plans.list_plans(
             services.db,
             _actor(update),
             staff_ids(context),
             now=services.clock(),
             tz=services.settings.timezone,
             include_archived=archived,
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if views is REFUSED:
         return
     await reply(update, list_text(views), reply_markup=list_markup(views, archived_shown=archived))
 
@@ -99,17 +99,18 @@ async def on_view(update: Update, context: Context) -> None:
         await stale(update)
         return
     services = context.bot_data
-    try:
-        view = await plans.get_plan(
+    view = await served(
+        update,
+        lambda: plans.get_plan(
             services.db,
             _actor(update),
             staff_ids(context),
             button_number(parts[0]),
             now=services.clock(),
             tz=services.settings.timezone,
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if view is REFUSED:
         return
     await reply(
         update, detail_text(view.draft, view.phase, dict(view.counts)), reply_markup=plan_markup(view)
@@ -118,10 +119,10 @@ async def on_view(update: Update, context: Context) -> None:
 
 async def on_new(update: Update, context: Context) -> None:
     """pl:new: the first question of a new plan."""
-    try:
-        prompt = await plan_dialog.start_create(context.bot_data.db, _actor(update), staff_ids(context))
-    except DomainError as error:
-        await reply_error(update, error)
+    prompt = await served(
+        update, plan_dialog.start_create(context.bot_data.db, _actor(update), staff_ids(context))
+    )
+    if prompt is REFUSED:
         return
     await _ask(update, context, prompt)
 
@@ -132,12 +133,13 @@ async def on_edit(update: Update, context: Context) -> None:
     if parts is None or not parts[0].isdigit():
         await stale(update)
         return
-    try:
-        prompt = await plan_dialog.start_edit(
+    prompt = await served(
+        update,
+        lambda: plan_dialog.start_edit(
             context.bot_data.db, _actor(update), staff_ids(context), button_number(parts[0]), parts[1]
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if prompt is REFUSED:
         return
     await _ask(update, context, prompt)
 
@@ -157,17 +159,18 @@ async def on_text(update: Update, context: Context, state: DialogState) -> None:
         await message.reply_text(t("plans.dialog.text_only"))
         return
     services = context.bot_data
-    try:
-        result = await plan_dialog.answer(
+    result = await served(
+        update,
+        plan_dialog.answer(
             services.db,
             _actor(update),
             staff_ids(context),
             message.text,
             services.clock(),
             services.settings.timezone,
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if result is REFUSED:
         return
     await _next(update, context, result)
 
@@ -175,12 +178,13 @@ async def on_text(update: Update, context: Context, state: DialogState) -> None:
 async def on_skip(update: Update, context: Context) -> None:
     """pl:skip: no offline training period yet."""
     services = context.bot_data
-    try:
-        result = await plan_dialog.skip_training(
+    result = await served(
+        update,
+        plan_dialog.skip_training(
             services.db, _actor(update), staff_ids(context), services.clock(), services.settings.timezone
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if result is REFUSED:
         return
     await _next(update, context, result)
 
@@ -188,12 +192,13 @@ async def on_skip(update: Update, context: Context) -> None:
 async def on_confirm(update: Update, context: Context) -> None:
     """pl:ok: create the plan the dialog holds."""
     services = context.bot_data
-    try:
-        view = await plan_dialog.confirm(
+    view = await served(
+        update,
+        plan_dialog.confirm(
             services.db, _actor(update), staff_ids(context), services.clock(), services.settings.timezone
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if view is REFUSED:
         return
     await reschedule(services)
     await reply(
@@ -205,10 +210,8 @@ async def on_confirm(update: Update, context: Context) -> None:
 
 async def on_cancel(update: Update, context: Context) -> None:
     """pl:no: drop the draft; nothing was created."""
-    try:
-        await plan_dialog.cancel(context.bot_data.db, _actor(update), staff_ids(context))
-    except DomainError as error:
-        await reply_error(update, error)
+    done = await served(update, plan_dialog.cancel(context.bot_data.db, _actor(update), staff_ids(context)))
+    if done is REFUSED:
         return
     await reply(update, t("plans.dialog.cancelled"))
 
@@ -222,17 +225,18 @@ async def on_end_ask(update: Update, context: Context) -> None:
         await stale(update)
         return
     services = context.bot_data
-    try:
-        view = await plans.get_plan(
+    view = await served(
+        update,
+        lambda: plans.get_plan(
             services.db,
             _actor(update),
             staff_ids(context),
             button_number(parts[0]),
             now=services.clock(),
             tz=services.settings.timezone,
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if view is REFUSED:
         return
     key = "plans.view.close_ask" if action == "c" else "plans.view.archive_ask"
     await reply(update, t(key, name=view.name), reply_markup=confirm_markup(action, view.id))
@@ -248,17 +252,18 @@ async def on_end(update: Update, context: Context) -> None:
         return
     services = context.bot_data
     end = plans.close_plan if action == "cok" else plans.archive_plan
-    try:
-        view = await end(
+    view = await served(
+        update,
+        lambda: end(
             services.db,
             _actor(update),
             staff_ids(context),
             button_number(parts[0]),
             now=services.clock(),
             tz=services.settings.timezone,
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if view is REFUSED:
         return
     await reschedule(services)
     key = "plans.view.closed" if action == "cok" else "plans.view.archived"

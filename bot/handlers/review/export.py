@@ -7,9 +7,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
 from bot.handlers.staff_common import callback_parts, reply, staff_ids, stale, who
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
-from core.errors import DomainError
 from core.normalise import button_number
 from core.review import export as review_export
 from core.texts import t
@@ -17,10 +16,10 @@ from core.texts import t
 
 async def choose_plan(update: Update, context: Context) -> None:
     """/review_export or 导出审核名单: one button per plan."""
-    try:
-        plans = await review_export.plans_to_export(context.bot_data.db, who(update), staff_ids(context))
-    except DomainError as error:
-        await reply_error(update, error)
+    plans = await served(
+        update, review_export.plans_to_export(context.bot_data.db, who(update), staff_ids(context))
+    )
+    if plans is REFUSED:
         return
     if not plans:
         await reply(update, t("documents.review_export.no_plans"))
@@ -38,12 +37,13 @@ async def send_list(update: Update, context: Context) -> None:
     if parts is None or not parts[0].isdigit():
         await stale(update)
         return
-    try:
-        export = await review_export.export_review_list(
+    export = await served(
+        update,
+        lambda: review_export.export_review_list(
             context.bot_data.db, who(update), staff_ids(context), button_number(parts[0])
-        )
-    except DomainError as error:
-        await reply_error(update, error)
+        ),
+    )
+    if export is REFUSED:
         return
     assert update.callback_query is not None and update.effective_chat is not None
     await update.callback_query.answer()

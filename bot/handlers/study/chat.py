@@ -8,9 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import Context
-from bot.replies import reply_error
+from bot.replies import REFUSED, served
 from bot.routing import Routes
-from core.errors import DomainError
 from core.normalise import button_number
 from core.quiz import service as quiz
 from core.rules import progress_bar
@@ -100,12 +99,13 @@ async def show_study(update: Update, context: Context) -> None:
     """Show the course, the progress bar, what is left and the quiz button once it is open."""
     assert update.effective_user is not None and update.effective_chat is not None
     services = context.bot_data
-    try:
-        page = await quiz.study_page(
+    page = await served(
+        update,
+        quiz.study_page(
             services.db, update.effective_user.id, now=services.clock(), tz=services.settings.timezone
-        )
-    except DomainError as refused:
-        await reply_error(update, refused)
+        ),
+    )
+    if page is REFUSED:
         return
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -124,19 +124,22 @@ async def on_module(update: Update, context: Context) -> None:
         return
     services = context.bot_data
     module_id, now, tz = button_number(match[2]), services.clock(), services.settings.timezone
-    try:
-        if match[1] == "o":
-            view = await study.open_module(services.db, query.from_user.id, module_id, now=now, tz=tz)
-        else:
-            done = await study.finish_module(services.db, query.from_user.id, module_id, now=now, tz=tz)
-    except DomainError as refused:
-        await reply_error(update, refused)
+    if match[1] == "o":
+        view = await served(
+            update, study.open_module(services.db, query.from_user.id, module_id, now=now, tz=tz)
+        )
+        if view is REFUSED:
+            return
+        await query.answer()
+        await _send_module(update, context, view)
+        return
+    done = await served(
+        update, study.finish_module(services.db, query.from_user.id, module_id, now=now, tz=tz)
+    )
+    if done is REFUSED:
         return
     await query.answer()
-    if match[1] == "o":
-        await _send_module(update, context, view)
-    else:
-        await _send_finished(update, context, done)
+    await _send_finished(update, context, done)
 
 
 async def _send_module(update: Update, context: Context, view: study.ModuleView) -> None:
